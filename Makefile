@@ -1,0 +1,44 @@
+# The course's commands. `make lab` and `make test` create the environment first.
+PYTHON3 ?= python3
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+PORT    ?= 8888
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+NB      ?= notebooks/*.ipynb
+
+.PHONY: env lab test test-fast notebooks bench clean-env help
+
+help:
+	@echo "make lab        - open the course in JupyterLab (127.0.0.1, token login)"
+	@echo "make test       - unit tests + strict nbval on every notebook"
+	@echo "make test-fast  - unit tests only"
+	@echo "make notebooks  - re-execute notebooks in fresh kernels and save outputs (NB=path to pick one)"
+	@echo "make bench      - notebook times/memory and speed ratios against references"
+
+# (Re)install when the venv is missing or requirements.txt / pyproject.toml changed.
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON3) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q --upgrade pip
+	$(PY) -m pip install --disable-pip-version-check -r requirements.txt
+	@touch $(STAMP)
+
+env: $(STAMP)
+
+lab: env
+	$(PY) tools/lab.py --port $(PORT)
+
+test: env
+	$(PY) -m pytest
+
+test-fast: env
+	$(PY) -m pytest tests -p no:nbval -q
+
+notebooks: env
+	$(PY) tools/execute_notebooks.py $(NB)
+
+bench: env
+	$(PY) bench/run.py
+
+clean-env:
+	rm -rf $(VENV)

@@ -1,0 +1,100 @@
+"""`make bench`: notebook execution time and kernel peak memory against a bare-kernel floor, then the
+micro-benchmarks of bench/bench_*.py, each printed as a ratio against a reference measured in the same run.
+
+Usage: python bench/run.py [--notebooks-only | --micro-only] [--repeat N] [notebook ...]
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+PEAK_CELL = ("import resource, sys\n"
+             "print('NNLAB_PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+COURSE_TARGET_S = 150.0     # the whole course, all notebooks, on 2 cores
+COURSE_TARGET_FLOOR = 2.5   # ... about 2.5 x (number of notebooks x floor)
+
+
+def run_notebook(nb: nbformat.NotebookNode, cwd: Path) -> tuple[float, float]:
+    """Execute nb in a fresh kernel; return (seconds including kernel start, kernel peak RSS in MB)."""
+    nb = nbformat.from_dict(nb)
+    nb.cells.append(nbformat.v4.new_code_cell(PEAK_CELL))
+    client = NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(cwd)}})
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
+    kb = float(text.split("NNLAB_PEAK_KB")[1].split()[0])
+    return seconds, kb / 1024
+
+
+def floor_notebook() -> nbformat.NotebookNode:
+    """A bare kernel that only imports torch: the cost every notebook pays."""
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import torch")])
+
+
+def bench_notebooks(paths: list[Path], repeat: int) -> None:
+    floors = [run_notebook(floor_notebook(), ROOT / "notebooks") for _ in range(repeat)]
+    floor_s = min(f[0] for f in floors)
+    floor_mb = min(f[1] for f in floors)
+    print(f"\n## Notebooks (fresh kernel each, best of {repeat}; floor = kernel start + import torch)\n")
+    print(f"{'notebook':34s} {'time s':>7s} {'x floor':>8s} {'peak MB':>8s} {'x floor':>8s}")
+    print(f"{'(floor: bare kernel + torch)':34s} {floor_s:7.1f} {1:8.2f} {floor_mb:8.0f} {1:8.2f}")
+    total = 0.0
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        runs = [run_notebook(nb, path.parent) for _ in range(repeat)]
+        s, mb = min(r[0] for r in runs), min(r[1] for r in runs)
+        total += s
+        print(f"{path.name:34s} {s:7.1f} {s / floor_s:8.2f} {mb:8.0f} {mb / floor_mb:8.2f}", flush=True)
+    n = len(paths)
+    ratio = total / (n * floor_s) if n else float("nan")
+    print(f"{'TOTAL (' + str(n) + ' notebooks)':34s} {total:7.1f} {ratio:8.2f}")
+    print(f"\ncourse: {total:.1f} s (target < {COURSE_TARGET_S:.0f} s for all nine notebooks); "
+          f"total / ({n} x floor) = {ratio:.2f} (target about {COURSE_TARGET_FLOOR})")
+
+
+def bench_micro() -> None:
+    modules = sorted((ROOT / "bench").glob("bench_*.py"))
+    if not modules:
+        return
+    print("\n## Micro-benchmarks (ratios against a reference measured in the same run)\n")
+    print(f"{'benchmark':58s} {'value':>10s} {'target':>10s}  ok")
+    for path in modules:
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for row in module.run():  # dicts: name, value, unit, target (upper bound or None), higher_is_better
+            value, target = row["value"], row.get("target")
+            ok = "" if target is None else ("yes" if (value >= target if row.get("higher_is_better") else value <= target) else "NO")
+            shown = f"{value:10.3g}"
+            tgt = "" if target is None else (">= " if row.get("higher_is_better") else "<= ") + f"{target:g}"
+            print(f"{row['name'] + ' (' + row.get('unit', '') + ')':58s} {shown} {tgt:>10s}  {ok}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="*")
+    parser.add_argument("--notebooks-only", action="store_true")
+    parser.add_argument("--micro-only", action="store_true")
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    os.environ.pop("MPLBACKEND", None)
+    print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}")
+    if not args.micro_only:
+        paths = [Path(p) for p in args.notebooks] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+        bench_notebooks(paths, args.repeat)
+    if not args.notebooks_only:
+        bench_micro()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""The real-estate data set (Saratoga County houses, 2006), verified by SHA-256."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+HOUSES_CSV = DATA_DIR / "saratoga_houses.csv"
+HOUSES_SHA256 = "40e219b1cb6d03a95c2042b0bf425b3bd5f4382a0d729da19673fc2fa92c00f6"
+HOUSES_ROWS = 1728
+NUMERIC_COLUMNS = ("price", "lotSize", "age", "landValue", "livingArea", "pctCollege",
+                   "bedrooms", "fireplaces", "bathrooms", "rooms")
+DEFAULT_FEATURES = ("livingArea", "bedrooms", "bathrooms", "age")
+
+
+class DataFileError(ValueError):
+    """A data file is missing, truncated, altered or malformed."""
+
+
+@dataclass(frozen=True)
+class Houses:
+    """Features and target (price in k$) with a fixed train/test split; arrays are float64."""
+
+    features: tuple[str, ...]
+    x_train: np.ndarray  # (n_train, n_features)
+    y_train: np.ndarray  # (n_train,)  price in thousands of USD
+    x_test: np.ndarray   # (n_test, n_features)
+    y_test: np.ndarray   # (n_test,)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_table(path: str | Path = HOUSES_CSV, sha256: str | None = HOUSES_SHA256) -> dict[str, np.ndarray]:
+    """Read the houses CSV after checking its SHA-256; return {column: array of 1,728 values}."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(f"{path}: file not found. It ships with the course in data/; "
+                            "restore it with `git checkout -- data/`.")
+    raw = path.read_bytes()
+    text = raw.decode("utf-8", errors="replace")
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        raise DataFileError(f"{path}: the file is empty")
+    header, body = rows[0], [r for r in rows[1:] if r]
+    if sha256 is not None and _sha256(raw) != sha256:
+        reason = (f"it has {len(body)} data rows, expected {HOUSES_ROWS} (truncated?)"
+                  if len(body) != HOUSES_ROWS else "its content was altered")
+        raise DataFileError(f"{path}: SHA-256 is {_sha256(raw)}, expected {sha256}: {reason}. "
+                            "Restore it with `git checkout -- data/`.")
+    missing = [c for c in NUMERIC_COLUMNS if c not in header]
+    if missing:
+        raise DataFileError(f"{path}: header lacks column(s) {missing}; found {header}")
+    columns: dict[str, list[str]] = {name: [] for name in header}
+    for lineno, row in enumerate(body, start=2):
+        if len(row) != len(header):
+            raise DataFileError(f"{path}, line {lineno}: {len(row)} fields, expected {len(header)}")
+        for name, value in zip(header, row):
+            columns[name].append(value)
+    table: dict[str, np.ndarray] = {}
+    for name, values in columns.items():
+        if name in NUMERIC_COLUMNS:
+            try:
+                table[name] = np.array(values, dtype=np.float64)
+            except ValueError as exc:
+                raise DataFileError(f"{path}: column {name!r} is not numeric ({exc})") from None
+        else:
+            table[name] = np.array(values)
+    return table
+
+
+def load_houses(features: tuple[str, ...] | list[str] = DEFAULT_FEATURES, test_fraction: float = 0.2,
+                seed: int = 0, path: str | Path = HOUSES_CSV,
+                sha256: str | None = HOUSES_SHA256) -> Houses:
+    """Verified houses data: x (N, len(features)) and price y (N,) in k$, split by a fixed random permutation.
+
+    The split depends only on ``seed`` (its own generator), not on the global seed,
+    so every notebook sees the same 1,382 training and 346 test houses.
+    """
+    features = tuple(features)
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"test_fraction must lie in (0, 1), got {test_fraction}")
+    table = read_table(path, sha256)
+    unknown = [f for f in features if f not in NUMERIC_COLUMNS or f == "price"]
+    if unknown or not features:
+        raise ValueError(f"features must be a non-empty subset of {NUMERIC_COLUMNS[1:]}, got {features}")
+    x = np.stack([table[f] for f in features], axis=1)
+    y = table["price"] / 1000.0
+    order = np.random.default_rng(seed).permutation(len(y))
+    n_test = int(round(test_fraction * len(y)))
+    test, train = order[:n_test], order[n_test:]
+    return Houses(features, x[train], y[train], x[test], y[test])
