@@ -1,0 +1,140 @@
+"""The exercise machinery: placeholder detection, friendly checking, tiered hints and solutions."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+
+class _Placeholder:
+    """The blank a learner fills in; any answer still containing it counts as 'not attempted'."""
+
+    def __repr__(self) -> str:
+        return "____"
+
+    def __call__(self, *args: Any, **kwargs: Any) -> "_Placeholder":
+        return self
+
+    def __getattr__(self, name: str) -> "_Placeholder":
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self
+
+    def __bool__(self) -> bool:
+        return False
+
+    def _same(self, *args: Any) -> "_Placeholder":
+        return self
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _same
+    __matmul__ = __rmatmul__ = __pow__ = __rpow__ = __neg__ = __getitem__ = _same
+
+
+____ = _Placeholder()
+
+
+class Incorrect(Exception):
+    """Raised by a checker with a message that says what is off, without giving the answer away."""
+
+
+class NotAttempted(Exception):
+    """The answer still holds the placeholder."""
+
+
+def _contains_placeholder(value: Any) -> bool:
+    if isinstance(value, _Placeholder):
+        return True
+    if isinstance(value, (list, tuple, set)):
+        return any(_contains_placeholder(v) for v in value)
+    if isinstance(value, dict):
+        return any(_contains_placeholder(v) for v in value.values())
+    return False
+
+
+def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call the learner's function; a placeholder result or NotImplementedError means 'not attempted'."""
+    try:
+        result = fn(*args, **kwargs)
+    except NotImplementedError:
+        raise NotAttempted from None
+    if _contains_placeholder(result):
+        raise NotAttempted
+    return result
+
+
+def close(given: Any, expected: Any, what: str, rtol: float = 1e-5, atol: float = 1e-8) -> None:
+    """Raise Incorrect unless given ≈ expected (arrays or tensors: shape first, then values within rtol/atol)."""
+    g = given.detach().cpu().numpy() if isinstance(given, torch.Tensor) else np.asarray(given, dtype=float)
+    e = expected.detach().cpu().numpy() if isinstance(expected, torch.Tensor) else np.asarray(expected, dtype=float)
+    if g.shape != e.shape:
+        raise Incorrect(f"{what} has shape {tuple(g.shape)}, expected shape {tuple(e.shape)}.")
+    if not np.all(np.isfinite(g)):
+        raise Incorrect(f"{what} contains NaN or infinite values.")
+    if not np.allclose(g, e, rtol=rtol, atol=atol):
+        worst = float(np.max(np.abs(g - e)))
+        raise Incorrect(f"{what} has the right shape but wrong values (largest difference {worst:.3g}; "
+                        f"tolerance rtol={rtol:g}, atol={atol:g}).")
+
+
+@dataclass
+class Exercise:
+    """One exercise: a checker that raises Incorrect (or returns), tiered hints, a solution, and test answers."""
+
+    title: str
+    checker: Callable[[Any], None]
+    hints: list[str]
+    solution_text: str
+    reference: Any = None                        # an answer that must pass (used by the tests)
+    wrong: list[Any] = field(default_factory=list)  # typical wrong answers that must fail (tests)
+
+    def check(self, answer: Any) -> bool:
+        """Print whether the answer is right, not attempted, or what is off; return True when right."""
+        try:
+            if _contains_placeholder(answer):
+                raise NotAttempted
+            self.checker(answer)
+        except NotAttempted:
+            print(f"{self.title}: not attempted yet — replace ____ with your answer, then run this cell again.")
+            return False
+        except Incorrect as exc:
+            print(f"{self.title}: not quite. {exc} Try ex.hint() for a nudge.")
+            return False
+        except Exception as exc:  # the learner's code failed: report it readably, never raise
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            print(f"{self.title}: your answer raised {type(exc).__name__}: {exc} "
+                  f"(in {frame.name}, line {frame.lineno}). Fix that and run the cell again.")
+            return False
+        print(f"{self.title}: correct ✓")
+        return True
+
+    def hint(self, level: int = 1) -> None:
+        """Print hint number ``level`` (1 = gentlest)."""
+        if not self.hints:
+            print("No hints for this one.")
+            return
+        level = min(max(int(level), 1), len(self.hints))
+        more = f" (more: hint({level + 1}))" if level < len(self.hints) else ""
+        print(f"Hint {level}/{len(self.hints)}: {self.hints[level - 1]}{more}")
+
+    def solution(self) -> None:
+        """Print a worked solution."""
+        print(self.solution_text.strip())
+
+
+def all_exercises() -> dict[str, Exercise]:
+    """Every exercise of every nbNN module, keyed 'nbNN.name' (used by the tests)."""
+    import nnlab.exercises as pkg
+
+    found: dict[str, Exercise] = {}
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if info.name.startswith("nb"):
+            module = importlib.import_module(f"{pkg.__name__}.{info.name}")
+            for name, value in vars(module).items():
+                if isinstance(value, Exercise):
+                    found[f"{info.name}.{name}"] = value
+    return found
