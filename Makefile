@@ -32,7 +32,7 @@ test: env
 	$(PY) -m pytest
 
 test-fast: env
-	$(PY) -m pytest tests -p no:nbval -q
+	$(PY) -m pytest tests -q -m "not browser"
 
 notebooks: env
 	$(PY) tools/execute_notebooks.py $(NB)

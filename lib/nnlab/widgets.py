@@ -44,6 +44,8 @@ class Panel:
         self.status = W.HTML()
         self.output = W.Output()
         self.last_status = ""
+        self.last_figure: Figure | None = None  # kept (closed) so tests can inspect what was drawn
+        self.redraws = 0
         for control in controls.values():
             control.observe(self._on_change, names="value")
         parts = ([self.title] if self.title else []) + [W.HBox(list(controls.values()),
@@ -63,6 +65,8 @@ class Panel:
         except ValueError as exc:  # a setting the model cannot take: say so, never crash the widget
             fig, status = None, f"⚠ {exc}"
         self.last_status = status
+        self.last_figure = fig
+        self.redraws += 1
         colour = "#D55E00" if status.startswith("⚠") else "#000000"
         self.status.value = f'<span style="color:{colour}">{html.escape(status)}</span>'
         with self.output:

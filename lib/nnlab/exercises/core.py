@@ -92,8 +92,13 @@ class Exercise:
     reference: Any = None                        # an answer that must pass (used by the tests)
     wrong: list[Any] = field(default_factory=list)  # typical wrong answers that must fail (tests)
 
-    def check(self, answer: Any) -> bool:
-        """Print whether the answer is right, not attempted, or what is off; return True when right."""
+    passed: bool = field(default=False, init=False)  # set by the last check()
+
+    def check(self, answer: Any) -> None:
+        """Print whether the answer is right, not attempted, or what is off (the result is kept in ``self.passed``)."""
+        self.passed = self._check(answer)
+
+    def _check(self, answer: Any) -> bool:
         try:
             if _contains_placeholder(answer):
                 raise NotAttempted

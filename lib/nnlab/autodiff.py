@@ -1,0 +1,301 @@
+"""Reverse-mode automatic differentiation from scratch: a micrograd-sized engine on numpy arrays.
+
+Derived in 04_backpropagation.ipynb. Every operation returns a new Tensor that remembers its
+parents and a ``_backward`` function: given the output's gradient, it adds (never assigns: a value
+used twice receives two contributions) each parent's share. (It receives the gradient as an
+argument rather than reading ``out.grad``, so no tensor refers to itself and a dropped graph is
+freed at once.) ``backward()`` visits the recorded
+graph in reverse topological order, so a node's gradient is complete before it is passed on.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable, Union
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import torch
+
+ArrayLike = Union[np.ndarray, float, int, list]
+
+
+def _unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum ``grad`` over the axes numpy broadcasting added or stretched, so it gets ``shape`` back."""
+    while grad.ndim > len(shape):
+        grad = grad.sum(axis=0)
+    for axis, size in enumerate(shape):
+        if size == 1 and grad.shape[axis] != 1:
+            grad = grad.sum(axis=axis, keepdims=True)
+    return grad
+
+
+class Tensor:
+    """A numpy array that records the operations applied to it; ``.grad`` (same shape) after ``backward()``."""
+
+    def __init__(self, data: ArrayLike, requires_grad: bool = True, _parents: tuple["Tensor", ...] = (),
+                 _op: str = "", label: str = "") -> None:
+        data = np.asarray(data)
+        self.data = data if np.issubdtype(data.dtype, np.floating) else data.astype(np.float64)
+        self.requires_grad = requires_grad
+        self.grad: np.ndarray | None = None
+        self._parents = _parents
+        self._op = _op
+        self._backward: Callable[[np.ndarray], None] = lambda grad: None
+        self.label = label
+
+    # --- bookkeeping -------------------------------------------------------------------------
+    shape = property(lambda self: self.data.shape)
+    ndim = property(lambda self: self.data.ndim)
+
+    def __repr__(self) -> str:
+        return f"Tensor(shape={self.shape}, op={self._op or 'leaf'!r})" if self.data.size > 1 else \
+               f"Tensor({self.data.item():.4g}, op={self._op or 'leaf'!r})"
+
+    def item(self) -> float:
+        """The value of a one-element tensor as a Python float."""
+        return float(self.data.item())
+
+    def _accumulate(self, grad: np.ndarray) -> None:
+        if self.requires_grad:
+            grad = _unbroadcast(grad, self.shape)
+            if self.grad is None:               # a leaf gets its own copy: learners may edit .grad in place
+                self.grad = grad.copy() if not self._parents else grad
+            else:
+                self.grad = self.grad + grad
+
+    def _child(self, data: np.ndarray, parents: tuple["Tensor", ...], op: str) -> "Tensor":
+        return Tensor(data, any(p.requires_grad for p in parents), parents, op)
+
+    @staticmethod
+    def _lift(other: "Tensor | ArrayLike", like: "Tensor") -> "Tensor":
+        if isinstance(other, Tensor):
+            return other
+        return Tensor(np.asarray(other, dtype=like.data.dtype), requires_grad=False)
+
+    # --- operations: forward value + how to send the gradient back -----------------------------
+    def __add__(self, other: "Tensor | ArrayLike") -> "Tensor":
+        other = self._lift(other, self)
+        out = self._child(self.data + other.data, (self, other), "+")
+
+        def _backward(grad: np.ndarray) -> None:     # d(a + b)/da = d(a + b)/db = 1
+            self._accumulate(grad)
+            other._accumulate(grad)
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other: "Tensor | ArrayLike") -> "Tensor":
+        other = self._lift(other, self)
+        out = self._child(self.data * other.data, (self, other), "*")
+
+        def _backward(grad: np.ndarray) -> None:     # d(a b)/da = b, d(a b)/db = a
+            self._accumulate(grad * other.data)
+            other._accumulate(grad * self.data)
+        out._backward = _backward
+        return out
+
+    def __pow__(self, exponent: float) -> "Tensor":
+        if not isinstance(exponent, (int, float)):
+            raise ValueError(f"pow takes a constant int or float exponent, got {type(exponent).__name__}")
+        out = self._child(self.data ** exponent, (self,), f"**{exponent:g}")
+
+        def _backward(grad: np.ndarray) -> None:
+            self._accumulate(grad * exponent * self.data ** (exponent - 1))
+        out._backward = _backward
+        return out
+
+    def __matmul__(self, other: "Tensor") -> "Tensor":
+        other = self._lift(other, self)
+        if self.ndim not in (1, 2) or other.ndim not in (1, 2) or self.shape[-1] != other.shape[0]:
+            raise ValueError(f"matmul needs (n, k) @ (k, m) with 1-D or 2-D operands, got {self.shape} @ {other.shape}")
+        out = self._child(self.data @ other.data, (self, other), "@")
+
+        def _backward(grad: np.ndarray) -> None:
+            a = self.data.reshape(1, -1) if self.ndim == 1 else self.data      # (n, k)
+            b = other.data.reshape(-1, 1) if other.ndim == 1 else other.data   # (k, m)
+            g = grad.reshape(a.shape[0], b.shape[1])                           # (n, m)
+            self._accumulate((g @ b.T).reshape(self.shape))
+            other._accumulate((a.T @ g).reshape(other.shape))
+        out._backward = _backward
+        return out
+
+    @property
+    def T(self) -> "Tensor":
+        """The transpose of a 2-D tensor (k, m) -> (m, k)."""
+        out = self._child(self.data.T, (self,), "T")
+        out._backward = lambda grad: self._accumulate(grad.T)
+        return out
+
+    def sum(self, axis: int | None = None, keepdims: bool = False) -> "Tensor":
+        """Sum over ``axis`` (all axes when None)."""
+        out = self._child(np.sum(self.data, axis=axis, keepdims=keepdims), (self,), "sum")
+
+        def _backward(grad: np.ndarray) -> None:
+            g = grad if keepdims or axis is None else np.expand_dims(grad, axis)
+            self._accumulate(np.broadcast_to(g, self.shape))
+        out._backward = _backward
+        return out
+
+    def mean(self, axis: int | None = None, keepdims: bool = False) -> "Tensor":
+        """Mean over ``axis`` (all axes when None): the sum times 1/count."""
+        if axis is not None and not isinstance(axis, int):
+            raise ValueError(f"mean takes one int axis or None, got {axis!r}")
+        count = self.data.size if axis is None else self.shape[axis]
+        return self.sum(axis, keepdims) * (1.0 / count)
+
+    def _unary(self, value: np.ndarray, local_grad: Callable[[], np.ndarray], op: str) -> "Tensor":
+        out = self._child(value, (self,), op)
+        def _backward(grad: np.ndarray) -> None:   # the local derivative is computed only when needed
+            local = np.asarray(local_grad())
+            self._accumulate(np.multiply(local, grad, out=local))
+        out._backward = _backward
+        return out
+
+    def sigmoid(self) -> "Tensor":
+        """1 / (1 + exp(-x)) elementwise; local derivative s (1 - s)."""
+        s = np.asarray(np.exp(-self.data))   # asarray: a 0-d result stays an array, so it can be updated in place
+        s += 1.0
+        np.reciprocal(s, out=s)                # in place: one new array instead of three
+        return self._unary(s, lambda: s * (1.0 - s), "sigmoid")
+
+    def tanh(self) -> "Tensor":
+        """tanh elementwise; local derivative 1 - t^2."""
+        t = np.tanh(self.data)
+        return self._unary(t, lambda: 1.0 - t * t, "tanh")
+
+    def relu(self) -> "Tensor":
+        """max(x, 0) elementwise; local derivative 1 where x > 0, else 0."""
+        mask = self.data > 0
+        return self._unary(np.where(mask, self.data, 0.0).astype(self.data.dtype),
+                           lambda: mask.astype(self.data.dtype), "relu")
+
+    # --- the rest follows from the operations above ------------------------------------------------
+    def __neg__(self) -> "Tensor":
+        return self * -1.0
+
+    def __sub__(self, other: "Tensor | ArrayLike") -> "Tensor":
+        return self + (-self._lift(other, self))
+
+    def __truediv__(self, other: "Tensor | ArrayLike") -> "Tensor":
+        return self * self._lift(other, self) ** -1.0
+
+    def __radd__(self, other: ArrayLike) -> "Tensor":
+        return self + other
+
+    def __rmul__(self, other: ArrayLike) -> "Tensor":
+        return self * other
+
+    def __rsub__(self, other: ArrayLike) -> "Tensor":
+        return self._lift(other, self) - self
+
+    def __rtruediv__(self, other: ArrayLike) -> "Tensor":
+        return self._lift(other, self) / self
+
+    # --- reverse mode --------------------------------------------------------------------------------
+    def topological_order(self) -> list["Tensor"]:
+        """Every tensor this one depends on, each listed after all of its parents (iterative depth-first search)."""
+        order, seen, stack = [], set(), [(self, False)]
+        while stack:
+            node, parents_done = stack.pop()
+            if parents_done:
+                order.append(node)
+            elif id(node) not in seen:
+                seen.add(id(node))
+                stack.append((node, True))
+                stack.extend((p, False) for p in node._parents if id(p) not in seen)
+        return order
+
+    def backward(self, grad: np.ndarray | None = None, retain_grads: bool = False) -> None:
+        """Fill ``.grad`` of the leaves this tensor depends on (accumulating across calls, like torch).
+
+        Intermediate results drop their gradient once it has been passed on (saves memory), unless
+        ``retain_grads`` is True (to inspect or draw them).
+        """
+        if grad is None:
+            if self.data.size != 1:
+                raise ValueError(f"backward() without a gradient needs a one-element tensor, got shape {self.shape}")
+            grad = np.ones_like(self.data)
+        order = self.topological_order()
+        for node in order:
+            if node._parents:                  # intermediate results start fresh at each backward pass
+                node.grad = None
+        self.grad = np.asarray(grad, dtype=self.data.dtype).reshape(self.shape) + (0 if self.grad is None else self.grad)
+        for node in reversed(order):
+            if node.grad is not None and node.requires_grad:
+                node._backward(node.grad)
+                if node._parents and not retain_grads:
+                    node.grad = None
+
+    def zero_grad(self) -> None:
+        """Forget the accumulated gradient (call on parameters before each training step)."""
+        self.grad = None
+
+
+# --- a bridge to torch modules (used by the notebook, the tests and the benchmark) ---------------------
+def parameters_of(model: "torch.nn.Module") -> dict[str, Tensor]:
+    """Copies of the model's parameters as Tensors (same names, shapes and dtype) that require gradients."""
+    return {name: Tensor(p.detach().cpu().numpy().copy(), label=name) for name, p in model.named_parameters()}
+
+
+def forward(model: "torch.nn.Module", params: dict[str, Tensor], x: Tensor) -> Tensor:
+    """Run ``model``'s layers (see nnlab.backprop.layers) on x (B, in) with ``params``; returns (B, out)."""
+    from torch import nn
+
+    from .backprop import layers
+
+    h = x
+    for name, block in layers(model):
+        if isinstance(block, nn.Linear):
+            h = h @ params[f"{name}.weight"].T                    # (B, in) @ (in, out)
+            if block.bias is not None:
+                h = h + params[f"{name}.bias"]                    # (out,) broadcast over the batch
+        elif isinstance(block, nn.Sigmoid):
+            h = h.sigmoid()
+        elif isinstance(block, nn.Tanh):
+            h = h.tanh()
+        elif isinstance(block, nn.ReLU):
+            h = h.relu()
+    return h
+
+
+# --- drawing the recorded graph -------------------------------------------------------------------
+def draw_graph(root: Tensor, ax=None, show_grad: bool = True):
+    """Draw the computational graph that produced ``root`` (inputs left, root right) with matplotlib; return the Axes."""
+    import matplotlib.pyplot as plt
+
+    order = root.topological_order()
+    if len(order) > 40:
+        raise ValueError(f"draw_graph is for small expressions (at most 40 tensors), this graph has {len(order)}")
+    level: dict[int, int] = {}
+    for node in order:                       # parents come first, so their levels are known
+        level[id(node)] = 1 + max((level[id(p)] for p in node._parents), default=-1)
+    columns: dict[int, list[Tensor]] = {}
+    for node in order:
+        columns.setdefault(level[id(node)], []).append(node)
+    pos = {id(n): (3.0 * c, i - (len(col) - 1) / 2) for c, col in columns.items() for i, n in enumerate(col)}
+    if ax is None:
+        _, ax = plt.subplots(figsize=(2.2 * (len(columns) + 1), 1.1 * max(len(c) for c in columns.values()) + 1))
+    boxes, ops = {}, {}
+    for node in order:
+        x, y = pos[id(node)]
+        value = f"{node.data.item():.3g}" if node.data.size == 1 else f"shape {node.shape}"
+        lines = [s for s in (node.label, f"data {value}") if s]
+        if show_grad and node.grad is not None:
+            lines.append(f"grad {node.grad.item():.3g}" if node.grad.size == 1 else "grad ✓")
+        boxes[id(node)] = ax.text(x, y, "\n".join(lines), ha="center", va="center", fontsize=8, bbox=dict(
+            boxstyle="round", fc="#56B4E9" if not node._parents else "#F0E442", alpha=0.5))
+        if node._parents:
+            ops[id(node)] = ax.text(x - 1.4, y, node._op, ha="center", va="center", fontsize=9,
+                                    bbox=dict(boxstyle="circle", fc="white", ec="0.45"))
+    arrow = dict(arrowstyle="->", color="0.45", shrinkA=0, shrinkB=0)
+    for node in order:
+        if node._parents:      # parent box (right edge) -> op circle (left edge) -> node box (left edge)
+            op = ops[id(node)]
+            ax.annotate("", (0, 0.5), xycoords=boxes[id(node)], xytext=(1, 0.5), textcoords=op, arrowprops=arrow)
+            for p in node._parents:    # an edge that skips a column bends, so it does not cross the boxes between
+                bend = dict(arrow, connectionstyle="arc3,rad=0.25") if level[id(node)] - level[id(p)] > 1 else arrow
+                ax.annotate("", (0, 0.5), xycoords=op, xytext=(1, 0.5), textcoords=boxes[id(p)], arrowprops=bend)
+    ax.set_xlim(-1.5, 3.0 * max(columns) + 1.5)
+    ax.set_ylim(-max(len(c) for c in columns.values()) / 2 - 0.5, max(len(c) for c in columns.values()) / 2 + 0.5)
+    ax.axis("off")
+    ax.set_title(f"computational graph of {root.label or 'the result'}: inputs (blue) flow right, gradients flow left")
+    return ax

@@ -1,0 +1,152 @@
+"""Back-propagation through time written by hand: one RNN or LSTM layer as a ``torch.autograd.Function``.
+
+Derived in 06_recurrent_networks.ipynb (RNN) and 07_lstm.ipynb (LSTM). The forward pass stores every gate activation and cell state; the backward pass
+walks time in reverse, carrying dL/dh and dL/dc from step t to step t-1, and computes the weight gradients
+at the end with one matrix product over all time steps. Checked against autograd with ``gradcheck``.
+"""
+from __future__ import annotations
+
+import torch
+from torch.autograd.function import once_differentiable
+
+__all__ = ["RNNLayerBPTT", "rnn_layer_bptt", "LSTMLayerBPTT", "lstm_layer_bptt"]
+
+
+class LSTMLayerBPTT(torch.autograd.Function):
+    """x (L, N, I), h0 (N, H), c0 (N, H), w_ih (4H, I), w_hh (4H, H), b_ih, b_hh (4H,) or None -> (out, h_n, c_n)."""
+
+    @staticmethod
+    def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh):
+        # Work "transposed": states as (H, N) and gates as (4H, N), so each gate is one contiguous block.
+        L, N, n_in = x.shape
+        H = w_hh.shape[1]
+        xt = x.transpose(1, 2)                                             # (L, I, N), a view
+        if b_ih is None:                                                   # all input terms in one batched product
+            z = torch.matmul(w_ih, xt)                                     # (L, 4H, N)
+        else:
+            z = torch.baddbmm((b_ih + b_hh).view(1, 4 * H, 1), w_ih.expand(L, 4 * H, n_in), xt)
+        acts = torch.empty_like(z)                                         # i, f, g, o after their nonlinearity
+        hs = x.new_empty(H, L + 1, N)                                      # hs[:, t] = h(t-1)^T; hs[:, 0] = h0^T
+        cs = x.new_empty(L + 1, H, N)
+        tc = x.new_empty(L, H, N)                                          # tanh(c(t)), reused by backward
+        hs[:, 0], cs[0] = h0.T, c0.T
+        I, F, G, O = (v.unbind(0) for v in acts.chunk(4, dim=1))          # per step (H, N) views
+        Z, A, ZG = z.unbind(0), acts.unbind(0), z[:, 2 * H:3 * H].unbind(0)
+        HS, CS, TC = hs.unbind(1), cs.unbind(0), tc.unbind(0)
+        for t in range(L):
+            Z[t].addmm_(w_hh, HS[t])                                       # z = W_ih u + b + W_hh h(t-1)
+            torch.sigmoid(Z[t], out=A[t])                                  # i, f, o (g overwritten next)
+            torch.tanh(ZG[t], out=G[t])                                    # g
+            torch.mul(F[t], CS[t], out=CS[t + 1])                          # c(t) = f * c(t-1) ...
+            CS[t + 1].addcmul_(I[t], G[t])                                 #        ... + i * g
+            torch.tanh(CS[t + 1], out=TC[t])
+            torch.mul(O[t], TC[t], out=HS[t + 1])                          # h(t) = o * tanh(c(t))
+        ctx.save_for_backward(x, w_ih, w_hh)
+        ctx.buffers = (acts, hs, cs, tc)
+        ctx.has_bias = b_ih is not None
+        return hs[:, 1:].permute(1, 2, 0).contiguous(), hs[:, L].T.contiguous(), cs[L].T.contiguous()
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, g_out, g_hn, g_cn):
+        x, w_ih, w_hh = ctx.saved_tensors
+        acts, hs, cs, tc = ctx.buffers
+        L, N, n_in = x.shape
+        H = w_hh.shape[1]
+        i, f, g, o = acts.chunk(4, dim=1)                                  # 4 x (L, H, N)
+        # Local derivatives for all steps at once: dz_gate = (what multiplies the gate) * (its activation's slope).
+        q = acts * (1 - acts)                                              # sigmoid slopes s(1-s) (g row unused)
+        qi, qf, qg, qo = q.chunk(4, dim=1)                                 # 4 x (L, H, N)
+        qi.mul_(g)                                                         # dz_i = dc * g * i(1-i)
+        qf.mul_(cs[:-1])                                                   # dz_f = dc * c(t-1) * f(1-f)
+        torch.addcmul(i, i, g * g, value=-1, out=qg)                       # dz_g = dc * i * (1-g^2)
+        qo.mul_(tc)                                                        # dz_o = dh * tanh(c) * o(1-o)
+        dh_to_dc = torch.addcmul(o, o, tc * tc, value=-1).unbind(0)        # dc += dh * o * (1 - tanh(c)^2)
+        dz = acts.new_empty(4 * H, L, N)                                   # pre-activation gradients, gate-major
+        DZ, DZO, DZ3 = dz.unbind(1), dz[3 * H:].unbind(1), dz[:3 * H].view(3, H, L, N).unbind(2)
+        Q3, QO, F = q[:, :3 * H].view(L, 3, H, N).unbind(0), qo.unbind(0), f.unbind(0)
+        GO = [g.T for g in g_out.unbind(0)]                                # (H, N) per step
+        w_hh_t = w_hh.T
+        dh = GO[L - 1] + g_hn.T                                            # dL/dh(t): from the output and from t+1
+        dc = g_cn.T.contiguous()
+        for t in range(L - 1, -1, -1):                                     # walk time backwards
+            dc.addcmul_(dh, dh_to_dc[t])
+            torch.mul(Q3[t], dc, out=DZ3[t])                               # dz_i, dz_f, dz_g
+            torch.mul(QO[t], dh, out=DZO[t])                               # dz_o
+            dc.mul_(F[t])                                                  # dL/dc(t-1) = dL/dc(t) * f
+            dh = torch.addmm(GO[t - 1], w_hh_t, DZ[t]) if t else w_hh_t @ DZ[0]  # dL/dh(t-1)
+        dzp = dz.view(4 * H, L * N)                                        # weight gradients: sum over all steps
+        dx = (dzp.T @ w_ih).view(L, N, n_in) if ctx.needs_input_grad[0] else None  # ... in one product each
+        dw_ih = dzp @ x.reshape(L * N, n_in)
+        dw_hh = dzp @ hs[:, :L].reshape(H, L * N).T                         # a view: no copy
+        db = dzp.sum(1) if ctx.has_bias else None
+        return dx, dh.T, dc.T, dw_ih, dw_hh, db, db
+
+def lstm_layer_bptt(x: torch.Tensor, h0: torch.Tensor, c0: torch.Tensor, w_ih: torch.Tensor, w_hh: torch.Tensor,
+                    b_ih: torch.Tensor | None = None, b_hh: torch.Tensor | None = None
+                    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """One LSTM layer and direction with hand-written BPTT: x (L, N, I), h0, c0 (N, H) -> (out (L, N, H), h_n, c_n)."""
+    if (b_ih is None) != (b_hh is None):
+        raise ValueError("give both biases b_ih and b_hh, or neither")
+    return LSTMLayerBPTT.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh)
+
+
+class RNNLayerBPTT(torch.autograd.Function):
+    """x (L, N, I), h0 (N, H), w_ih (H, I), w_hh (H, H), b_ih, b_hh (H,) or None, relu flag -> (out (L, N, H), h_n)."""
+
+    @staticmethod
+    def forward(ctx, x, h0, w_ih, w_hh, b_ih, b_hh, relu=False):
+        L, N, n_in = x.shape
+        H = w_hh.shape[1]
+        xt = x.transpose(1, 2)                                             # (L, I, N): states kept as (H, N)
+        if b_ih is None:
+            z = torch.matmul(w_ih, xt)                                     # (L, H, N): all input terms at once
+        else:
+            z = torch.baddbmm((b_ih + b_hh).view(1, H, 1), w_ih.expand(L, H, n_in), xt)
+        hs = x.new_empty(H, L + 1, N)                                      # hs[:, t] = h(t-1)^T; hs[:, 0] = h0^T
+        hs[:, 0] = h0.T
+        Z, HS = z.unbind(0), hs.unbind(1)
+        for t in range(L):
+            Z[t].addmm_(w_hh, HS[t])                                       # z = W_ih u + b + W_hh h(t-1)
+            if relu:
+                torch.clamp_min(Z[t], 0, out=HS[t + 1])                    # h(t) = relu(z)
+            else:
+                torch.tanh(Z[t], out=HS[t + 1])                            # h(t) = tanh(z)
+        ctx.save_for_backward(x, w_ih, w_hh)
+        ctx.hs, ctx.relu, ctx.has_bias = hs, relu, b_ih is not None
+        return hs[:, 1:].permute(1, 2, 0).contiguous(), hs[:, L].T.contiguous()
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, g_out, g_hn):
+        x, w_ih, w_hh = ctx.saved_tensors
+        hs = ctx.hs
+        L, N, n_in = x.shape
+        H = w_hh.shape[1]
+        h = hs[:, 1:]                                                      # (H, L, N)
+        slope = (h > 0).to(h.dtype) if ctx.relu else 1 - h * h             # dh(t)/dz(t), all steps at once
+        dz = torch.empty_like(slope)                                       # (H, L, N)
+        DZ, S = dz.unbind(1), slope.unbind(1)
+        GO = [g.T for g in g_out.unbind(0)]
+        w_hh_t = w_hh.T
+        dh = GO[L - 1] + g_hn.T                                            # dL/dh(t): from the output and from t+1
+        for t in range(L - 1, -1, -1):                                     # walk time backwards
+            torch.mul(dh, S[t], out=DZ[t])                                 # dL/dz(t)
+            dh = torch.addmm(GO[t - 1], w_hh_t, DZ[t]) if t else w_hh_t @ DZ[0]  # dL/dh(t-1) = W_hh^T dz + ...
+        dzp = dz.view(H, L * N)
+        dx = (dzp.T @ w_ih).view(L, N, n_in) if ctx.needs_input_grad[0] else None
+        dw_ih = dzp @ x.reshape(L * N, n_in)
+        dw_hh = dzp @ hs[:, :L].reshape(H, L * N).T
+        db = dzp.sum(1) if ctx.has_bias else None
+        return dx, dh.T, dw_ih, dw_hh, db, db, None
+
+
+def rnn_layer_bptt(x: torch.Tensor, h0: torch.Tensor, w_ih: torch.Tensor, w_hh: torch.Tensor,
+                   b_ih: torch.Tensor | None = None, b_hh: torch.Tensor | None = None, nonlinearity: str = "tanh"
+                   ) -> tuple[torch.Tensor, torch.Tensor]:
+    """One RNN layer and direction with hand-written BPTT: x (L, N, I), h0 (N, H) -> (out (L, N, H), h_n (N, H))."""
+    if (b_ih is None) != (b_hh is None):
+        raise ValueError("give both biases b_ih and b_hh, or neither")
+    if nonlinearity not in ("tanh", "relu"):
+        raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+    return RNNLayerBPTT.apply(x, h0, w_ih, w_hh, b_ih, b_hh, nonlinearity == "relu")

@@ -1,0 +1,332 @@
+"""NARX models: regressors from lagged data, linear ARX by least squares, small NARX nets, free-run simulation.
+
+Derived in 05_narx_models.ipynb. The model predicts
+    y^(k) = f(y(k-1), ..., y(k-na), u(k), u(k-1), ..., u(k-nb)),
+with f linear (ARX, theta) or a feedforward net (NARX). Scores: free-run simulation RMSE, skipping n_skip samples.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from .ffn import mlp
+from .systems.models import check_signal
+
+
+def _check_orders(na: int, nb: int) -> None:
+    if not (isinstance(na, (int, np.integer)) and isinstance(nb, (int, np.integer))) or na < 1 or nb < 0:
+        raise ValueError(f"need integer orders na >= 1 and nb >= 0, got na={na!r}, nb={nb!r}")
+
+
+def _pair(u: np.ndarray, y: np.ndarray, na: int, nb: int) -> tuple[np.ndarray, np.ndarray]:
+    _check_orders(na, nb)
+    u, y = check_signal(u, "u"), check_signal(y, "y")
+    if u.shape != y.shape:
+        raise ValueError(f"u and y must have the same length, got {u.shape} and {y.shape}")
+    if u.size <= max(na, nb):
+        raise ValueError(f"record of {u.size} samples is too short for na={na}, nb={nb} (need > {max(na, nb)})")
+    return u, y
+
+
+def regressors(u: np.ndarray, y: np.ndarray, na: int, nb: int) -> tuple[np.ndarray, np.ndarray]:
+    """Z (N, na+nb+1) with rows z(k) = [y(k-1..k-na), u(k..k-nb)] and target y(k) (N,), k = max(na,nb)..T-1.
+
+    N = T - max(na, nb). No look-ahead: row k never contains y(k).
+    """
+    u, y = _pair(u, y, na, nb)
+    k0, n = max(na, nb), u.size - max(na, nb)
+    cols = [y[k0 - i:k0 - i + n] for i in range(1, na + 1)] + [u[k0 - j:k0 - j + n] for j in range(nb + 1)]
+    return np.stack(cols, axis=1), y[k0:].copy()
+
+
+def fit_arx(u: np.ndarray, y: np.ndarray, na: int, nb: int) -> np.ndarray:
+    """Least-squares ARX parameters theta (na+nb+2,): weights of z(k) and the bias last (one-step error minimised)."""
+    z, target = regressors(u, y, na, nb)
+    zb = np.hstack([z, np.ones((z.shape[0], 1))])
+    return np.linalg.lstsq(zb, target, rcond=None)[0]
+
+
+class NarxNet(nn.Module):
+    """y^(k) = f(z(k)) with a tanh MLP on standardised z: z (B, na+nb+1) in volts -> y^ (B,) in volts.
+
+    ``delta=True``: f(z) = y(k-1) + g(z), the net g predicts the change per sample (y_mean, y_std then describe
+    that change); precise enough for slow, integrating systems such as the tanks. ``linear=True`` adds a linear
+    (ARX) path next to the hidden layer, so the net only has to learn what ARX misses.
+    """
+
+    def __init__(self, na: int, nb: int, hidden: int = 16, z_mean: np.ndarray | None = None,
+                 z_std: np.ndarray | None = None, y_mean: float = 0.0, y_std: float = 1.0,
+                 delta: bool = True, linear: bool = False) -> None:
+        super().__init__()
+        _check_orders(na, nb)
+        if hidden < 1:
+            raise ValueError(f"hidden must be >= 1, got {hidden}")
+        p = na + nb + 1
+        self.na, self.nb, self.hidden, self.delta = na, nb, hidden, delta
+        self.net = mlp([p, hidden, 1], activation="tanh")
+        self.linear = nn.Linear(p, 1, bias=False) if linear else None
+        self.register_buffer("z_mean", torch.zeros(p) if z_mean is None else torch.as_tensor(z_mean, dtype=torch.float32))
+        self.register_buffer("z_std", torch.ones(p) if z_std is None else torch.as_tensor(z_std, dtype=torch.float32))
+        self.register_buffer("y_mean", torch.tensor(float(y_mean)))
+        self.register_buffer("y_std", torch.tensor(float(y_std)))
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        if z.ndim != 2 or z.shape[1] != self.na + self.nb + 1:
+            raise ValueError(f"expected z of shape (B, {self.na + self.nb + 1}), got {tuple(z.shape)}")
+        zn = (z - self.z_mean) / self.z_std
+        out = self.net(zn) if self.linear is None else self.net(zn) + self.linear(zn)
+        out = out.squeeze(-1) * self.y_std + self.y_mean
+        return out + z[:, 0] if self.delta else out
+
+    def free_run(self, u: torch.Tensor, y_init: torch.Tensor) -> torch.Tensor:
+        """Same as ``unroll(self, u, y_init, na, nb)``, faster: the input part of layer 1 computed for all k at once."""
+        na, nb, n0, length = self.na, self.nb, y_init.shape[1], u.shape[1]
+        lin1, lin2 = self.net[0], self.net[2]
+        w = lin1.weight / self.z_std                                   # (H, p): normalisation folded in
+        c = lin1.bias - w @ self.z_mean                                # (H,)
+        wy_t, wu_t = w[:, :na].T, w[:, na:].T                          # (na, H), (nb+1, H)
+        lags = torch.stack([u[:, n0 - j:length - j] for j in range(nb + 1)], dim=2)  # (B, L-n0, nb+1)
+        pre_u = lags @ wu_t + c                                        # (B, L-n0, H)
+        w2, b2 = lin2.weight[0] * self.y_std, lin2.bias[0] * self.y_std + self.y_mean  # (H,), ()
+        ly = torch.zeros(na)                                           # linear path: weights on y lags, (na,)
+        lin_u = torch.zeros_like(pre_u[..., 0])                        # ... and its input part, (B, L-n0)
+        if self.linear is not None:
+            wl = self.linear.weight[0] / self.z_std * self.y_std       # (p,)
+            ly, lin_u = wl[:na] + float(self.delta) * (torch.arange(na) == 0), lags @ wl[na:] - wl @ self.z_mean
+        elif self.delta:
+            ly = (torch.arange(na) == 0).float()
+        ylags = y_init[:, n0 - na:].flip(1)                            # (B, na): y(k-1), ..., y(k-na)
+        out = []
+        for k in range(length - n0):
+            h = torch.tanh(torch.addmm(pre_u[:, k], ylags, wy_t))     # (B, H)
+            yk = h @ w2 + ylags @ ly + lin_u[:, k] + b2                # (B,)
+            out.append(yk)
+            ylags = torch.cat([yk[:, None], ylags[:, :-1]], dim=1) if na > 1 else yk[:, None]
+        return torch.stack(out, dim=1)                                 # (B, L-n0)
+
+
+def n_params(model: nn.Module | np.ndarray) -> int:
+    """Number of trainable parameters of a net, or the length of an ARX theta."""
+    if isinstance(model, nn.Module):
+        return sum(p.numel() for p in model.parameters() if p.requires_grad)
+    return int(np.asarray(model).size)
+
+
+def unroll(model: nn.Module, u: torch.Tensor, y_init: torch.Tensor, na: int, nb: int,
+           fast: bool = True) -> torch.Tensor:
+    """Differentiable free run of a net over windows: u (B, L), y_init (B, n0) -> y^ (B, L - n0), n0 >= max(na, nb).
+
+    Step k builds z(k) from the last na outputs (measured, then the model's own) and u(k..k-nb), then appends
+    y^(k) = model(z(k)). A NarxNet takes its faster equivalent path unless ``fast=False``.
+    """
+    n0 = y_init.shape[1]
+    if n0 < max(na, nb) or u.ndim != 2 or y_init.ndim != 2 or u.shape[0] != y_init.shape[0]:
+        raise ValueError(f"expected u (B, L) and y_init (B, n0 >= {max(na, nb)}), got {tuple(u.shape)}, "
+                         f"{tuple(y_init.shape)}")
+    if fast and isinstance(model, NarxNet) and (model.na, model.nb) == (na, nb):
+        return model.free_run(u, y_init)
+    hist = list(y_init.unbind(1))             # past outputs, measured then simulated
+    out = []
+    for k in range(n0, u.shape[1]):
+        z = torch.stack(hist[-1:-na - 1:-1] + [u[:, k - j] for j in range(nb + 1)], dim=1)  # (B, na+nb+1)
+        yk = model(z)                          # (B,)
+        hist.append(yk)
+        out.append(yk)
+    return torch.stack(out, dim=1)
+
+
+def simulate(model: nn.Module | np.ndarray, u: np.ndarray, y_init: np.ndarray, na: int, nb: int) -> np.ndarray:
+    """Free-run simulation y^ (T,): y^[:n0] = y_init (n0 >= max(na, nb)), then the model's own outputs fed back.
+
+    ``model`` is an ARX theta (na+nb+2,) from fit_arx or a net mapping z (B, na+nb+1) -> (B,). Only the
+    input u (T,) and the n0 initial outputs are used; an unstable model returns non-finite values, never raises.
+    """
+    _check_orders(na, nb)
+    u = check_signal(u, "u")
+    y_init = np.asarray(y_init, dtype=np.float64).ravel()
+    n0 = y_init.size
+    if n0 < max(na, nb) or n0 > u.size or not np.isfinite(y_init).all():
+        raise ValueError(f"y_init must hold n0 finite outputs with max(na, nb) = {max(na, nb)} <= n0 <= {u.size}, "
+                         f"got {n0}")
+    if isinstance(model, nn.Module):
+        with torch.no_grad():
+            ut = torch.as_tensor(u, dtype=torch.float32)[None]
+            yt = torch.as_tensor(y_init, dtype=torch.float32)[None]
+            rest = unroll(model, ut, yt, na, nb)[0].double().numpy()
+        return np.concatenate([y_init, rest])
+    theta = np.asarray(model, dtype=np.float64)
+    if theta.shape != (na + nb + 2,):
+        raise ValueError(f"ARX theta must have shape ({na + nb + 2},) for na={na}, nb={nb}, got {theta.shape}")
+    a, b, c = theta[:na].tolist(), theta[na:na + nb + 1].tolist(), float(theta[-1])
+    y = y_init.tolist() + [0.0] * (u.size - n0)
+    ul = u.tolist()
+    for k in range(n0, u.size):
+        s = c
+        for i in range(na):
+            s += a[i] * y[k - 1 - i]
+        for j in range(nb + 1):
+            s += b[j] * ul[k - j]
+        if not math.isfinite(s) or abs(s) > 1e12:  # diverged: report it, never overflow
+            y[k:] = [math.nan] * (u.size - k)
+            break
+        y[k] = s
+    return np.array(y)
+
+
+def predict_one_step(model: nn.Module | np.ndarray, u: np.ndarray, y: np.ndarray, na: int, nb: int) -> np.ndarray:
+    """One-step-ahead predictions (T,) from MEASURED past outputs; the first max(na, nb) entries copy y."""
+    z, _ = regressors(u, y, na, nb)
+    if isinstance(model, nn.Module):
+        with torch.no_grad():
+            pred = model(torch.as_tensor(z, dtype=torch.float32)).double().numpy()
+    else:
+        pred = z @ np.asarray(model)[:-1] + np.asarray(model)[-1]
+    return np.concatenate([np.asarray(y, dtype=np.float64)[:max(na, nb)], pred])
+
+
+def sim_rmse(y: np.ndarray, y_hat: np.ndarray, n_skip: int) -> float:
+    """Root-mean-square error over samples n_skip..T-1 (inf if y_hat is not finite there)."""
+    y, y_hat = np.asarray(y, dtype=np.float64), np.asarray(y_hat, dtype=np.float64)
+    if y.shape != y_hat.shape or y.ndim != 1:
+        raise ValueError(f"y and y_hat must be 1-D of equal length, got {y.shape} and {y_hat.shape}")
+    if not 0 <= n_skip < y.size:
+        raise ValueError(f"n_skip must lie in 0..{y.size - 1}, got {n_skip}")
+    e = y[n_skip:] - y_hat[n_skip:]
+    return float(np.sqrt(np.mean(e ** 2))) if np.isfinite(e).all() else math.inf
+
+
+def _seeded(seed: int) -> torch.Generator:
+    return torch.Generator().manual_seed(seed)
+
+
+def train_one_step(u: np.ndarray, y: np.ndarray, na: int, nb: int, hidden: int = 16, steps: int = 500,
+                   lr: float = 1e-2, seed: int = 0, delta: bool = True,
+                   linear: bool = False) -> tuple[NarxNet, np.ndarray]:
+    """Fit a NarxNet to the one-step-ahead error (full-batch Adam on all N rows); return (net, losses (steps,))."""
+    z, target = regressors(u, y, na, nb)
+    torch.manual_seed(seed)
+    t = target - z[:, 0] if delta else target                      # what the net itself predicts
+    model = NarxNet(na, nb, hidden, z.mean(0), z.std(0) + 1e-12, t.mean(), t.std() + 1e-12, delta, linear)
+    if linear:  # start from the least-squares (ARX) fit in standardised units; the hidden layer adds to it
+        zn, tn = (z - z.mean(0)) / (z.std(0) + 1e-12), (t - t.mean()) / (t.std() + 1e-12)
+        with torch.no_grad():
+            w = np.linalg.solve(zn.T @ zn + 1e-3 * len(zn) * np.eye(zn.shape[1]), zn.T @ tn)  # ridge: lags correlate
+            model.linear.weight.copy_(torch.as_tensor(w, dtype=torch.float32)[None])
+            model.net[-1].weight.mul_(0.1)
+    zt, tt = torch.as_tensor(z, dtype=torch.float32), torch.as_tensor(target, dtype=torch.float32)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    losses = np.empty(steps)
+    for step in range(steps):
+        loss = (((model(zt) - tt) / model.y_std) ** 2).mean()  # MSE in standardised units
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses[step] = loss.item()
+    return model, losses
+
+
+def train_simulation(model: NarxNet, u: np.ndarray, y: np.ndarray, horizon: int = 40, batch: int = 64,
+                     steps: int = 150, lr: float = 3e-3, seed: int = 0) -> np.ndarray:
+    """Fine-tune a net on the free-run error: unroll its own feedback over ``horizon`` samples from ``batch``
+    random start points (measured outputs only as initial lags); return losses (steps,). Modifies model in place."""
+    na, nb = model.na, model.nb
+    u, y = _pair(u, y, na, nb)
+    n0 = max(na, nb)
+    if horizon < 1 or u.size < n0 + horizon:
+        raise ValueError(f"horizon must be in 1..{u.size - n0}, got {horizon}")
+    ut, yt = torch.as_tensor(u, dtype=torch.float32), torch.as_tensor(y, dtype=torch.float32)
+    idx = torch.arange(n0 + horizon)                               # (L,)
+    gen = _seeded(seed)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    losses = np.empty(steps)
+    for step in range(steps):
+        start = torch.randint(0, u.size - n0 - horizon + 1, (batch, 1), generator=gen)  # (B, 1)
+        uw, yw = ut[start + idx], yt[start + idx]                   # (B, L) windows
+        y_sim = unroll(model, uw, yw[:, :n0], na, nb)               # (B, horizon)
+        loss = (((y_sim - yw[:, n0:]) / model.y_std) ** 2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses[step] = loss.item()
+    return losses
+
+
+def fit_narx(record, na: int = 2, nb: int = 5, hidden: int = 16, simulation: bool = True, seed: int = 0,
+             linear: bool = False) -> NarxNet:
+    """The notebook-05 NARX net for a Record (e.g. load_record("cascaded_tanks", "train")), about 1-2 s on one core:
+    500 full-batch Adam steps on the one-step error, then (``simulation=True``) 150 steps on the free-run error
+    over 60-sample horizons. Score it with sim_rmse(test.y, simulate(net, test.u, test.y[:max(na, nb)], na, nb), n_skip)."""
+    net, _ = train_one_step(record.u, record.y, na, nb, hidden, seed=seed, linear=linear)
+    if simulation:
+        train_simulation(net, record.u, record.y, seed=seed)
+    return net
+
+
+@dataclass(frozen=True)
+class OrderResult:
+    """Test-record free runs of ARX and of a one-step-trained NARX net at one (na, nb, hidden) setting."""
+
+    na: int
+    nb: int
+    hidden: int
+    y_arx: np.ndarray     # (T,) free-run simulation on the test input
+    y_narx: np.ndarray    # (T,)
+    rmse_arx: float       # simulation RMSE in volts, first n_skip samples skipped
+    rmse_narx: float
+    onestep_narx: float   # one-step-ahead RMSE of the net on the test record, volts
+    params_arx: int
+    params_narx: int
+
+
+def explore_orders(train, test, na: int, nb: int, hidden: int, seed: int = 0) -> tuple[OrderResult, str]:
+    """The notebook-05 widget's logic: fit ARX and a one-step NARX net at (na, nb, hidden); free-run both on test."""
+    n0 = max(na, nb)
+    theta = fit_arx(train.u, train.y, na, nb)
+    net, _ = train_one_step(train.u, train.y, na, nb, hidden, steps=300, seed=seed)
+    y_arx = simulate(theta, test.u, test.y[:n0], na, nb)
+    y_narx = simulate(net, test.u, test.y[:n0], na, nb)
+    res = OrderResult(na, nb, hidden, y_arx, y_narx, sim_rmse(test.y, y_arx, test.n_skip),
+                      sim_rmse(test.y, y_narx, test.n_skip),
+                      sim_rmse(test.y, predict_one_step(net, test.u, test.y, na, nb), test.n_skip),
+                      n_params(theta), n_params(net))
+    text = (f"na={na}, nb={nb}, hidden={hidden}: test simulation RMSE ARX {res.rmse_arx:.3f} V "
+            f"({res.params_arx} parameters), NARX {res.rmse_narx:.3f} V ({res.params_narx} parameters; "
+            f"its one-step RMSE is only {res.onestep_narx:.3f} V).")
+    if not math.isfinite(res.rmse_arx) or not math.isfinite(res.rmse_narx):
+        text = "⚠ A free run diverged (an unstable model feeds its own errors back and grows). " + text
+    elif n0 > test.n_skip:
+        text = (f"⚠ max(na, nb) = {n0} > n_skip = {test.n_skip}: the free run starts from {n0} measured samples, "
+                "more than the score skips. " + text)
+    return res, text
+
+
+def plot_free_run(ax, record, sims: dict[str, np.ndarray], title: str = ""):
+    """Measured test output and free-run simulations against time (minutes) on ax; returns ax."""
+    t = record.t / 60
+    ax.plot(t, record.y, color="#000000", lw=1.2, label="measured")
+    for name, y in sims.items():
+        ax.plot(t, np.where(np.isfinite(y), y, np.nan), lw=1, label=name)
+    ax.set(xlabel="time (min)", ylabel="y (V)", title=title or "free-run simulation on the test record")
+    ax.legend(fontsize=7, ncol=len(sims) + 1, loc="lower right")
+    return ax
+
+
+def order_explorer(train, test, na: int = 2, nb: int = 2, hidden: int = 16):
+    """The notebook-05 widget: sliders for na, nb and hidden size; plots both free runs on the test record."""
+    import matplotlib.pyplot as plt
+
+    from .widgets import Panel, int_slider
+
+    def update(na: int, nb: int, hidden: int):
+        res, status = explore_orders(train, test, na, nb, hidden)
+        fig, ax = plt.subplots(figsize=(8, 3.4))
+        plot_free_run(ax, test, {f"ARX {res.rmse_arx:.2f} V": res.y_arx, f"NARX {res.rmse_narx:.2f} V": res.y_narx})
+        return fig, status
+
+    controls = {"na": int_slider("na", na, 1, 6), "nb": int_slider("nb", nb, 0, 6),
+                "hidden": int_slider("hidden", hidden, 2, 64, 2)}
+    return Panel(controls, update, title="NARX orders and net size vs free-run error")

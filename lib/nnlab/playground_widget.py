@@ -1,0 +1,307 @@
+"""The playground's views and live widget (08_playground.ipynb): controls, play/pause/step/reset/new seed,
+save/load, and PNG views redrawn at most ``max_redraws_per_s`` times a second while training runs in
+short chunks on the kernel's asyncio loop (so the notebook stays responsive and pause works mid-run).
+"""
+from __future__ import annotations
+
+import asyncio
+import copy
+import html
+import io
+import time
+from functools import partial
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import display
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.figure import Figure
+from PIL import Image
+
+from .playground import Playground
+from .playground_data import ACTIVATIONS, BOUNDS, DATASETS, REGULARIZATION, Config
+from .widgets import int_slider, log_slider
+
+# Okabe-Ito orange (label 0 / negative) to blue (label 1 / positive): readable with colour blindness.
+ORANGE_BLUE = LinearSegmentedColormap.from_list("orange_blue", ["#E69F00", "#FFFFFF", "#0072B2"])
+FEATURE_PAIRS = [("livingArea", "age"), ("livingArea", "lotSize"), ("livingArea", "bathrooms"),
+                 ("age", "landValue"), ("bedrooms", "bathrooms"), ("landValue", "pctCollege")]
+
+
+def draw_views(pg: Playground, ax_out: Axes, ax_loss: Axes, resolution: int = 40, show_test: bool = True) -> dict:
+    """Draw the output over the plane with the data (ax_out) and the loss curves (ax_loss); return the artists."""
+    d, c = pg.data, pg.config
+    cls = d.task == "classification"
+    lim = (0.0, 1.0) if cls else (float(d.y.min()), float(d.y.max()))
+    im = ax_out.imshow(pg.output_grid(resolution), extent=d.extent, origin="lower", cmap=ORANGE_BLUE,
+                       vmin=lim[0], vmax=lim[1], aspect="auto", interpolation="bilinear")
+    x, y = d.x.numpy(), d.y.numpy()
+    kw = dict(cmap=ORANGE_BLUE, vmin=lim[0], vmax=lim[1], s=9)
+    tr, te = d.train.numpy(), d.test.numpy()
+    ax_out.scatter(x[tr, 0], x[tr, 1], c=y[tr], edgecolors="#FFFFFF", linewidths=0.4, label="train", **kw)
+    if show_test:
+        ax_out.scatter(x[te, 0], x[te, 1], c=y[te], edgecolors="#000000", linewidths=0.6, label="test", **kw)
+    ax_out.set(xlim=d.extent[:2], ylim=d.extent[2:], xlabel=d.axis_labels[0], ylabel=d.axis_labels[1],
+               title=f"{c.dataset}: " + ("P(label 1) over the plane" if cls else "prediction over the plane"))
+    ax_out.grid(False)
+    h = pg.loss_curves()
+    train, = ax_loss.plot(h["epoch"], h["train"], color="#0072B2", label="train")
+    test, = ax_loss.plot(h["epoch"], h["test"], color="#D55E00", label="test")
+    ax_loss.set(xlabel="epoch", ylabel="BCE loss" if cls else "MSE (standardised)",
+                title="loss: train and test")
+    ax_loss.legend(fontsize=8)
+    return {"image": im, "train": train, "test": test}
+
+
+def plot_playground(pg: Playground, show_test: bool = True) -> Figure:
+    """A static figure of the playground's two main views (for notebooks)."""
+    fig, (ax_out, ax_loss) = plt.subplots(1, 2, figsize=(9.5, 3.8))
+    draw_views(pg, ax_out, ax_loss, show_test=show_test)
+    fig.tight_layout()
+    return fig
+
+
+def neuron_mosaic(pg: Playground, resolution: int = 16, zoom: int = 4) -> bytes:
+    """PNG of every hidden neuron's output over the plane: one row per layer, one tile per neuron."""
+    layers = pg.neuron_grids(resolution)
+    if not layers:
+        layers = [np.zeros((1, resolution, resolution))]  # no hidden layer: one blank tile
+    tile, gap = resolution * zoom, 3
+    cols = max(len(a) for a in layers)
+    canvas = np.full((len(layers) * (tile + gap), cols * (tile + gap), 3), 255, dtype=np.uint8)
+    for r, acts in enumerate(layers):
+        for k, a in enumerate(acts):
+            a = np.nan_to_num(a[::-1])  # row 0 = top = largest x2
+            scale = max(float(np.abs(a).max()), 1e-6)
+            rgb = (ORANGE_BLUE(0.5 + 0.5 * a / scale)[..., :3] * 255).astype(np.uint8)
+            rgb = rgb.repeat(zoom, 0).repeat(zoom, 1)
+            canvas[r * (tile + gap):r * (tile + gap) + tile, k * (tile + gap):k * (tile + gap) + tile] = rgb
+    buf = io.BytesIO()
+    Image.fromarray(canvas).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+class Renderer:
+    """One Agg figure, redrawn by blitting: axes, ticks and labels are drawn once and cached; each redraw
+    paints only the output image, the points and the loss lines (a full draw only after a reset or when the
+    loss axes must grow). PNG bytes come straight from the canvas buffer."""
+
+    def __init__(self, resolution: int = 40) -> None:
+        self.fig = Figure(figsize=(8.4, 3.3), dpi=72)
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.resolution, self._version, self._artists, self._background = resolution, None, {}, None
+        self.full_draws = 0
+
+    def _full_draw(self) -> None:
+        self.canvas.draw()  # animated artists are skipped: this is the static background
+        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        self.full_draws += 1
+
+    def png(self, pg: Playground) -> bytes:
+        """Redraw for pg's current state and return the PNG bytes."""
+        h = pg.loss_curves()
+        if self._version != (pg.version, id(pg)):
+            self.fig.clear()
+            ax_out, ax_loss = self.fig.subplots(1, 2, width_ratios=[1, 1.3])
+            self._artists = draw_views(pg, ax_out, ax_loss, self.resolution)
+            self._artists["points"] = ax_out.collections
+            for artist in [self._artists["image"], self._artists["train"], self._artists["test"],
+                           *self._artists["points"]]:
+                artist.set_animated(True)
+            self._ax_loss, self._version = ax_loss, (pg.version, id(pg))
+            self.fig.tight_layout()
+            self._limits = (0.0, 0.0)
+        finite = np.isfinite(h["train"]) & np.isfinite(h["test"])
+        top = float(max(h["train"][finite].max(), h["test"][finite].max())) if finite.any() else 1.0
+        x_hi, y_hi = self._limits
+        if h["epoch"][-1] > x_hi or top > y_hi or self._background is None:  # grow the loss axes by doubling
+            x_hi = max(1.0, x_hi)
+            while x_hi < h["epoch"][-1]:
+                x_hi *= 2
+            y_hi = max(y_hi, 1.1 * top + 1e-9)
+            self._limits = (x_hi, y_hi)
+            self._ax_loss.set(xlim=(0, x_hi), ylim=(0, y_hi))
+            self._full_draw()
+        self.canvas.restore_region(self._background)
+        a = self._artists
+        a["image"].set_data(pg.output_grid(self.resolution))
+        a["train"].set_data(h["epoch"], h["train"])
+        a["test"].set_data(h["epoch"], h["test"])
+        for artist in [a["image"], *a["points"], a["train"], a["test"]]:
+            artist.axes.draw_artist(artist)
+        buf = io.BytesIO()
+        Image.fromarray(np.asarray(self.canvas.buffer_rgba())[..., :3]).save(buf, format="PNG", compress_level=1)
+        return buf.getvalue()
+
+
+class PlaygroundWidget:
+    """The live playground: ``controls`` by name, buttons, two image views, epoch counter and status line."""
+
+    def __init__(self, playground: Playground | None = None, steps_per_chunk: int = 5,
+                 max_redraws_per_s: float = 8.0) -> None:
+        self.playground = playground if playground is not None else Playground(Config(lr=0.3))
+        self.steps_per_chunk, self.min_interval = steps_per_chunk, 1.0 / max_redraws_per_s
+        self.renderer, self.redraws, self.playing, self._task, self._syncing = Renderer(), 0, False, None, False
+        self.last_status = ""
+        c, style = self.playground.config, {"description_width": "initial"}
+        dd = lambda desc, options, value: W.Dropdown(options=options, value=value, description=desc,  # noqa: E731
+                                                     style=style, layout=W.Layout(width="190px"))
+        fl = lambda desc, value, lo, hi, step: W.FloatSlider(value=value, min=lo, max=hi, step=step,  # noqa: E731
+                                                            description=desc, continuous_update=False, style=style)
+        self.controls = {
+            "dataset": dd("data set", DATASETS, c.dataset),
+            "features": dd("houses features", [(f"{a}, {b}", (a, b)) for a, b in FEATURE_PAIRS], c.features),
+            "activation": dd("activation", ACTIVATIONS, c.activation),
+            "hidden_layers": int_slider("hidden layers", c.hidden_layers, *BOUNDS["hidden_layers"]),
+            "neurons": int_slider("neurons per layer", c.neurons, *BOUNDS["neurons"]),
+            "lr": log_slider("learning rate", c.lr, *BOUNDS["lr"]),
+            "batch_size": int_slider("batch size", c.batch_size, 1, min(BOUNDS["batch_size"][1], c.n_train)),
+            "l1": dd("L1", REGULARIZATION, c.l1), "l2": dd("L2", REGULARIZATION, c.l2),
+            "noise": fl("noise", c.noise, *BOUNDS["noise"], 0.05),
+            "train_ratio": fl("train ratio", c.train_ratio, *BOUNDS["train_ratio"], 0.1),
+        }
+        for name, control in self.controls.items():
+            control.observe(partial(self._changed, name), names="value")
+        self.buttons = {name: W.Button(description=label, layout=W.Layout(width="auto"))
+                        for name, label in [("play", "▶ play"), ("pause", "⏸ pause"), ("step", "step"),
+                                            ("reset", "reset"), ("seed", "new seed"), ("save", "save"),
+                                            ("load", "load")]}
+        actions = {"play": self.play, "pause": self.pause, "step": lambda: self._do(self.playground.step, 1),
+                   "reset": lambda: self._do(self.playground.reset), "seed": lambda: self._do(self.playground.new_seed),
+                   "save": lambda: self.save(self.filename.value), "load": lambda: self.load(self.filename.value)}
+        for name, button in self.buttons.items():
+            button.on_click(lambda _b, f=actions[name]: f())
+        self.filename = W.Text(value="experiment.json", layout=W.Layout(width="150px"))
+        self.epoch, self.status = W.HTML(), W.HTML()
+        self.plane, self.neurons = W.Image(format="png"), W.Image(format="png")
+        self.widget = W.VBox([
+            W.HTML("<b>Playground: a small network learning a 2-D data set</b>"),
+            W.HBox(list(self.buttons.values())[:5] + [self.epoch], layout=W.Layout(align_items="center")),
+            W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")),
+            W.HBox([self.buttons["save"], self.buttons["load"], self.filename]), self.status,
+            W.HBox([self.plane, W.VBox([W.HTML("hidden neurons (one row per layer)"), self.neurons])])])
+        self._sync_enabled()
+        self.redraw()
+
+    # ---- drawing -----------------------------------------------------------------------------
+    def redraw(self) -> str:
+        """Redraw both views, the epoch counter and the status line; return the status."""
+        pg = self.playground
+        self.plane.value = self.renderer.png(pg)
+        self.neurons.value = neuron_mosaic(pg)
+        self.epoch.value = f"&nbsp;<b>epoch {pg.epoch:.2f}</b> · step {pg.steps}"
+        self._show(pg.summary())
+        self.redraws += 1
+        return self.last_status
+
+    def _show(self, status: str) -> None:
+        self.last_status = status
+        colour = "#D55E00" if status.startswith("⚠") else "#000000"
+        self.status.value = f'<span style="color:{colour}">{html.escape(status)}</span>'
+
+    def _do(self, action, *args) -> None:
+        action(*args)
+        self._sync_controls()
+        self.redraw()
+
+    # ---- controls ----------------------------------------------------------------------------
+    def _changed(self, name: str, change: dict) -> None:
+        if self._syncing:
+            return
+        value = round(change["new"], 4) if isinstance(change["new"], float) else change["new"]
+        changes = {name: value}
+        probe = copy.copy(self.playground.config)
+        setattr(probe, name, value)
+        hi = min(BOUNDS["batch_size"][1], probe.n_train)  # batch size can never exceed the training set
+        if self.controls["batch_size"].max != hi:
+            with self._quiet():
+                self.controls["batch_size"].max = hi
+            changes["batch_size"] = self.controls["batch_size"].value
+        try:
+            self.playground.set(**changes)
+        except ValueError as exc:  # cannot happen through the controls' bounds; say so if it does
+            self._show(f"⚠ {exc}")
+            return
+        self._sync_enabled()
+        self.redraw()
+
+    def _quiet(self):
+        widget = self
+
+        class _Quiet:
+            def __enter__(self):
+                widget._syncing = True
+
+            def __exit__(self, *exc):
+                widget._syncing = False
+        return _Quiet()
+
+    def _sync_enabled(self) -> None:
+        c = self.playground.config
+        self.controls["neurons"].disabled = c.hidden_layers == 0
+        self.controls["features"].disabled = c.dataset != "houses"
+        self.controls["noise"].description = "noise" if c.dataset != "houses" else "input noise"
+
+    def _sync_controls(self) -> None:
+        c = self.playground.config
+        with self._quiet():
+            self.controls["batch_size"].max = min(BOUNDS["batch_size"][1], c.n_train)
+            for name, control in self.controls.items():
+                control.value = getattr(c, name)
+        self._sync_enabled()
+
+    # ---- running -----------------------------------------------------------------------------
+    def play(self) -> None:
+        """Start training in chunks on the running event loop (the kernel's); returns at once."""
+        if self._task is not None and not self._task.done():
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = asyncio.get_event_loop()
+        self.playing = True
+        self._task = loop.create_task(self._run())
+
+    def pause(self) -> None:
+        """Stop after the current chunk (a few steps)."""
+        self.playing = False
+
+    async def _run(self) -> None:
+        last = 0.0
+        try:
+            while self.playing and self.playground.diverged is None:
+                self.playground.step(self.steps_per_chunk)
+                if time.perf_counter() - last >= self.min_interval:
+                    self.redraw()
+                    last = time.perf_counter()
+                await asyncio.sleep(0)  # let the kernel handle widget messages (e.g. pause) between chunks
+        finally:
+            self.playing = False
+            self.redraw()
+
+    # ---- save / load -------------------------------------------------------------------------
+    def save(self, path: str) -> None:
+        """Write the experiment (settings, seed, weights, history) as JSON."""
+        self.playground.save(path)
+        self._show(f"saved to {path}")
+
+    def load(self, path: str) -> None:
+        """Replace the experiment with one saved by save(); controls follow its settings."""
+        try:
+            self.playground = Playground.load(path)
+        except (OSError, ValueError, KeyError) as exc:
+            self._show(f"⚠ could not load {path}: {exc}")
+            return
+        self._sync_controls()
+        self.redraw()
+
+    def _ipython_display_(self) -> None:
+        display(self.widget)
+
+
+def playground(**settings) -> PlaygroundWidget:
+    """The notebook-08 widget; keyword settings as in ``Config`` (default: circle, tanh, 2x4, lr 0.3)."""
+    return PlaygroundWidget(Playground(Config(**{"lr": 0.3, **settings})))

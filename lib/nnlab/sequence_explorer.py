@@ -1,0 +1,211 @@
+"""The sequence explorer (08_playground.ipynb): train an RNN or LSTM on subsequences of the cascaded-tanks
+training record and show its training loss and its free-run simulation on the test record.
+
+Settings: model type, hidden size, subsequence length, overlap between subsequences, washout (first samples
+of each subsequence left out of the loss) and learning rate. Uses ``torch.nn.RNN`` / ``torch.nn.LSTM``.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+import torch.nn as nn
+from matplotlib.figure import Figure
+
+MODELS = ("RNN", "LSTM")
+BOUNDS = {"hidden": (1, 64), "length": (8, 512), "overlap": (0.0, 0.9), "washout": (0, 511),
+          "lr": (1e-4, 0.3), "iterations": (1, 1000)}
+
+
+@dataclass(frozen=True)
+class TanksData:
+    """Input u and output y (T,) in volts of the training and test records, sample time ts (s), n_skip."""
+
+    u_train: np.ndarray
+    y_train: np.ndarray
+    u_test: np.ndarray
+    y_test: np.ndarray
+    ts: float
+    n_skip: int
+    source: str
+
+
+def load_tanks() -> TanksData:
+    """The cascaded-tanks records via nnlab.systems (the shipped CSVs; simulated from their spec if not shipped)."""
+    from .data import DataFileError
+    from .systems import generate, load_record
+
+    try:
+        train, test = load_record("cascaded_tanks", "train"), load_record("cascaded_tanks", "test")
+        source = "data/cascaded_tanks_*.csv"
+    except DataFileError:
+        train, test = generate("cascaded_tanks", "train"), generate("cascaded_tanks", "test")
+        source = "nnlab.systems.generate (records not shipped yet)"
+    return TanksData(train.u, train.y, test.u, test.y, train.ts, train.n_skip, source)
+
+
+@dataclass(frozen=True)
+class SeqSettings:
+    """One experiment of the explorer; validate() names any setting out of its bounds."""
+
+    model: str = "LSTM"
+    hidden: int = 16
+    length: int = 128
+    overlap: float = 0.5
+    washout: int = 16
+    lr: float = 0.05
+    iterations: int = 200
+    seed: int = 0
+
+    def validate(self, n_samples: int = 1024) -> None:
+        """Raise ValueError for an impossible setting or combination (washout >= length, length > record)."""
+        if self.model not in MODELS:
+            raise ValueError(f"model must be one of {MODELS}, got {self.model!r}")
+        for name, (lo, hi) in BOUNDS.items():
+            value = getattr(self, name)
+            if not (math.isfinite(value) and lo <= value <= hi):
+                raise ValueError(f"{name} must lie in [{lo}, {hi}], got {value!r}")
+        if self.washout >= self.length:
+            raise ValueError(f"washout must be shorter than the subsequence length {self.length}, got {self.washout}")
+        if self.length > n_samples:
+            raise ValueError(f"length must be at most the record's {n_samples} samples, got {self.length}")
+
+    @property
+    def stride(self) -> int:
+        """Samples between the starts of two subsequences: round(length * (1 - overlap)), at least 1."""
+        return max(1, round(self.length * (1 - self.overlap)))
+
+
+class SeqModel(nn.Module):
+    """u (B, T, 1) -> y (B, T, 1): one RNN/LSTM layer (batch_first) and a linear read-out of h(t)."""
+
+    def __init__(self, kind: str, hidden: int) -> None:
+        super().__init__()
+        self.rnn = (nn.LSTM if kind == "LSTM" else nn.RNN)(1, hidden, batch_first=True)
+        self.readout = nn.Linear(hidden, 1)
+
+    def forward(self, u: torch.Tensor) -> torch.Tensor:
+        h, _ = self.rnn(u)  # (B, T, H), zero initial state
+        return self.readout(h)
+
+
+def subsequences(u: np.ndarray, y: np.ndarray, length: int, stride: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Cut (T,) records into Q windows: u, y (Q, length, 1) float32, starts 0, stride, 2*stride, ..."""
+    starts = range(0, len(u) - length + 1, stride)
+    uw = np.stack([u[s:s + length] for s in starts])[..., None]
+    yw = np.stack([y[s:s + length] for s in starts])[..., None]
+    return torch.tensor(uw, dtype=torch.float32), torch.tensor(yw, dtype=torch.float32)
+
+
+@dataclass(frozen=True)
+class SeqResult:
+    """Training loss per iteration (normalised MSE), test simulation (T,) in volts, its RMSE, windows used."""
+
+    settings: SeqSettings
+    losses: np.ndarray
+    y_sim: np.ndarray
+    rmse: float
+    n_windows: int
+    diverged_at: int | None
+
+    def status(self) -> str:
+        """One line for the learner (starts with ⚠ when training diverged)."""
+        s = self.settings
+        if self.diverged_at is not None:
+            return (f"⚠ Diverged at iteration {self.diverged_at}: the loss became non-finite. "
+                    f"Lower the learning rate (now {s.lr:.3g}).")
+        return (f"{s.model}, H = {s.hidden}: {self.n_windows} subsequences of {s.length} (stride {s.stride}), "
+                f"washout {s.washout}; training loss {self.losses[-1]:.4f}, "
+                f"test simulation RMSE {self.rmse:.3f} V")
+
+
+_CACHE: dict[tuple[SeqSettings, int], tuple[TanksData, SeqResult]] = {}  # revisited settings return at once
+
+
+def explore_sequence(settings: SeqSettings, data: TanksData | None = None, cache: bool = True) -> SeqResult:
+    """Train (Adam, all windows as one batch, loss after the washout) and simulate the test record free-run."""
+    data = data if data is not None else load_tanks()
+    settings.validate(len(data.u_train))
+    key = (settings, id(data))
+    if cache and key in _CACHE:
+        return _CACHE[key][1]
+    result = _explore(settings, data)
+    if cache:
+        if len(_CACHE) >= 64:
+            _CACHE.clear()
+        _CACHE[key] = (data, result)  # holding data keeps its id from being reused
+    return result
+
+
+def _explore(settings: SeqSettings, data: TanksData) -> SeqResult:
+    um, us, ym, ys = data.u_train.mean(), data.u_train.std(), data.y_train.mean(), data.y_train.std()
+    uw, yw = subsequences((data.u_train - um) / us, (data.y_train - ym) / ys, settings.length, settings.stride)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(settings.seed)
+        model = SeqModel(settings.model, settings.hidden)
+    opt = torch.optim.Adam(model.parameters(), lr=settings.lr)
+    losses, diverged_at = [], None
+    for it in range(1, settings.iterations + 1):
+        loss = ((model(uw) - yw)[:, settings.washout:] ** 2).mean()
+        if not math.isfinite(loss.item()):
+            diverged_at = it
+            break
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    with torch.no_grad():  # free run: the model sees only the test input, from a zero state
+        u_test = torch.tensor((data.u_test - um) / us, dtype=torch.float32)[None, :, None]
+        y_sim = model(u_test)[0, :, 0].double().numpy() * ys + ym
+    err = (y_sim - data.y_test)[data.n_skip:]
+    rmse = float(np.sqrt(np.mean(err ** 2))) if diverged_at is None else float("nan")
+    return SeqResult(settings, np.array(losses), y_sim, rmse, len(uw), diverged_at)
+
+
+def plot_sequence(result: SeqResult, data: TanksData) -> Figure:
+    """Training loss per iteration (left) and the test record with the free-run simulation (right)."""
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 3.4), width_ratios=[1, 2])
+    ax.semilogy(np.arange(1, len(result.losses) + 1), result.losses, color="#0072B2")
+    ax.set(xlabel="iteration", ylabel="MSE (normalised)", title="training loss")
+    t = np.arange(len(data.y_test)) * data.ts
+    ax2.plot(t, data.y_test, color="#000000", lw=1, label="measured (test)")
+    if result.diverged_at is None:
+        ax2.plot(t, result.y_sim, color="#D55E00", lw=1, label=f"simulated, RMSE {result.rmse:.3f} V")
+    ax2.set(xlabel="time (s)", ylabel="lower tank level y (V)",
+            title=f"free-run simulation on the test record ({result.settings.model})")
+    ax2.legend(fontsize=8, loc="upper right")
+    fig.tight_layout()
+    return fig
+
+
+def sequence_explorer(settings: SeqSettings | None = None):
+    """The widget: model, hidden size, subsequence length, overlap, washout, learning rate -> widgets.Panel."""
+    import ipywidgets as W
+
+    from .widgets import Panel, int_slider, log_slider
+
+    s, data = settings or SeqSettings(), load_tanks()
+    controls = {
+        "model": W.Dropdown(options=MODELS, value=s.model, description="model"),
+        "hidden": int_slider("hidden size", s.hidden, 1, 32),
+        "length": int_slider("subsequence length", s.length, 16, 256, step=16),
+        "overlap": W.FloatSlider(value=s.overlap, min=0.0, max=0.9, step=0.1, description="overlap",
+                                 continuous_update=False),
+        "washout": int_slider("washout", s.washout, 0, s.length - 1),
+        "lr": log_slider("learning rate", s.lr, 1e-4, 0.3),
+    }
+
+    def bound_washout(change: dict) -> None:  # washout < length, always: the slider cannot go there
+        controls["washout"].max = change["new"] - 1
+
+    controls["length"].observe(bound_washout, names="value")  # registered before the Panel's own observer
+
+    def update(**values):
+        values["overlap"] = round(values["overlap"], 2)
+        result = explore_sequence(replace(s, **values), data)
+        return plot_sequence(result, data), result.status()
+
+    return Panel(controls, update, title="Sequence explorer: RNN / LSTM on the cascaded tanks")

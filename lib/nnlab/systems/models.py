@@ -1,0 +1,187 @@
+"""Small simulators of two system-identification benchmarks, plus their input and noise signals.
+
+Equations and fitted parameters: shared/reference/dynamical-systems.md (sections 1 and 2).
+Used from 05_narx_models.ipynb on; arrays are float64 numpy, time runs along the last axis.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def check_signal(u: np.ndarray, name: str = "u") -> np.ndarray:
+    """Return u as a finite, non-empty float64 array of shape (T,), or raise ValueError saying what is wrong."""
+    a = np.asarray(u, dtype=np.float64)
+    if a.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D signal of shape (T,), got shape {a.shape}")
+    if a.size == 0:
+        raise ValueError(f"{name} is empty: a record needs at least one sample")
+    bad = ~np.isfinite(a)
+    if bad.any():
+        k = int(np.argmax(bad))
+        raise ValueError(f"{name} has {int(bad.sum())} NaN or infinite value(s), the first at index {k} ({a[k]})")
+    return a
+
+
+@dataclass(frozen=True)
+class CascadedTanks:
+    """Two cascaded water tanks, upper one can overflow; pump voltage u (V) -> lower-tank level sensor y (V).
+
+    Per sample (Ts = 4 s, input held), ``substeps`` Euler steps of h = Ts / substeps:
+        inflow = k4 max(u - u_off, 0);  q1 = k1 sqrt(x1)
+        over   = inflow - q1 if x1 >= x1_max and inflow > q1 else 0       (overflow)
+        x1 <- min(x1 + h (inflow - q1 - over), x1_max)
+        x2 <- x2 + h (k2 sqrt(x1) - k3 sqrt(x2) + k5 over)                 (both clipped at >= 0)
+        y  =  min(x2 + y_off, y_sat)                                       (sensor saturates)
+    Defaults: the parameters fitted to the real benchmark rig. States x1, x2 are levels in sensor volts.
+    """
+
+    k1: float = 0.0346
+    k2: float = 0.0660
+    k3: float = 0.0808
+    k4: float = 0.0454
+    k5: float = 0.99
+    x1_max: float = 15.07
+    y_sat: float = 9.90
+    u_off: float = 0.498
+    y_off: float = -0.578
+    x0: tuple[float, float] = (8.22, 5.79)
+    ts: float = 4.0
+    substeps: int = 4
+    n_skip: int = 5
+
+    def states(self, u: np.ndarray, x0: tuple[float, float] | None = None) -> np.ndarray:
+        """States (T, 2) = (x1(k), x2(k)) at each sample, before the input u(k) acts; u is (T,) in volts."""
+        u = check_signal(u)
+        x1, x2 = (float(v) for v in (self.x0 if x0 is None else x0))
+        if not (math.isfinite(x1) and math.isfinite(x2)) or x1 < 0 or x2 < 0:
+            raise ValueError(f"x0 must be two finite levels >= 0, got {x0!r}")
+        k1, k2, k3, k4, k5, x1_max = self.k1, self.k2, self.k3, self.k4, self.k5, self.x1_max
+        h = self.ts / self.substeps
+        out = np.empty((u.size, 2))
+        sqrt = math.sqrt
+        for k, uk in enumerate(u.tolist()):
+            out[k, 0], out[k, 1] = x1, x2
+            inflow = k4 * max(uk - self.u_off, 0.0)
+            for _ in range(self.substeps):
+                s1 = sqrt(x1)
+                q1 = k1 * s1
+                over = inflow - q1 if (x1 >= x1_max and inflow > q1) else 0.0
+                dx1 = inflow - q1 - over
+                dx2 = k2 * s1 - k3 * sqrt(x2) + k5 * over
+                x1 = min(max(x1 + h * dx1, 0.0), x1_max)
+                x2 = max(x2 + h * dx2, 0.0)
+        return out
+
+    def output(self, states: np.ndarray) -> np.ndarray:
+        """Noise-free sensor reading y (T,) in volts from states (T, 2)."""
+        return np.minimum(states[:, 1] + self.y_off, self.y_sat)
+
+    def simulate(self, u: np.ndarray, x0: tuple[float, float] | None = None) -> np.ndarray:
+        """Noise-free output y (T,) in volts for the pump voltage u (T,) in volts, from state x0 (default: fitted)."""
+        return self.output(self.states(u, x0))
+
+    def steady_state(self, u: float) -> tuple[float, float]:
+        """Equilibrium (x1, x2) for a constant input u below the overflow level (inflow = outflow in both tanks)."""
+        inflow = self.k4 * max(u - self.u_off, 0.0)
+        x1 = (inflow / self.k1) ** 2
+        return x1, (self.k2 / self.k3) ** 2 * x1
+
+
+@dataclass(frozen=True)
+class Duffing:
+    """A mass with a hardening spring (the Silverbox circuit): input u (V) -> displacement-like output y (V).
+
+        y'' = -c y' - k1 y - k2 y^2 - k3 y^3 + b (u - u0);   measured output = y + D (u - u0)
+    RK4 with ``substeps`` sub-steps per sample (fs = 610.35 Hz), input linearly interpolated between samples.
+    Defaults: the parameters fitted to the real Silverbox (68.3 Hz natural frequency, damping ratio 0.049).
+    """
+
+    c: float = 41.88
+    k1: float = 1.843e5
+    k2: float = -6.23e3
+    k3: float = 7.316e5
+    b: float = 1.942e5
+    u0: float = 5.44e-3
+    d: float = -0.040
+    ts: float = 1.0 / 610.35
+    substeps: int = 2
+    n_skip: int = 50
+
+    def states(self, u: np.ndarray, x0: tuple[float, float] | None = None) -> np.ndarray:
+        """States (T, 2) = (y(k), y'(k)) at each sample; u is (T,) in volts; x0 defaults to rest (0, 0)."""
+        u = check_signal(u)
+        p, v = (0.0, 0.0) if x0 is None else (float(x0[0]), float(x0[1]))
+        if not (math.isfinite(p) and math.isfinite(v)):
+            raise ValueError(f"x0 must be two finite numbers (y, y'), got {x0!r}")
+        c, k1, k2, k3, b, u0 = self.c, self.k1, self.k2, self.k3, self.b, self.u0
+        h = self.ts / self.substeps
+
+        def acc(p: float, v: float, f: float) -> float:
+            return -c * v - k1 * p - k2 * p * p - k3 * p * p * p + b * (f - u0)
+
+        ul = u.tolist()
+        ul.append(ul[-1])  # hold the last input
+        out = np.empty((u.size, 2))
+        n = self.substeps
+        for k in range(u.size):
+            out[k, 0], out[k, 1] = p, v
+            ua, ub = ul[k], ul[k + 1]
+            for j in range(n):
+                fa = ua + (ub - ua) * j / n
+                fm = ua + (ub - ua) * (j + 0.5) / n
+                fb = ua + (ub - ua) * (j + 1) / n
+                a1 = acc(p, v, fa)
+                p2, v2 = p + 0.5 * h * v, v + 0.5 * h * a1
+                a2 = acc(p2, v2, fm)
+                p3, v3 = p + 0.5 * h * v2, v + 0.5 * h * a2
+                a3 = acc(p3, v3, fm)
+                p4, v4 = p + h * v3, v + h * a3
+                a4 = acc(p4, v4, fb)
+                p, v = p + h / 6 * (v + 2 * v2 + 2 * v3 + v4), v + h / 6 * (a1 + 2 * a2 + 2 * a3 + a4)
+            if not (math.isfinite(p) and abs(p) < 1e6):
+                raise ValueError(f"the oscillator blew up at sample {k} (|y| = {abs(p):.3g}); input too large")
+        return out
+
+    def output(self, states: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Measured output y + D (u - u0), shape (T,), from states (T, 2) and input (T,)."""
+        return states[:, 0] + self.d * (np.asarray(u, dtype=np.float64) - self.u0)
+
+    def simulate(self, u: np.ndarray, x0: tuple[float, float] | None = None) -> np.ndarray:
+        """Noise-free measured output (T,) in volts for the input u (T,) in volts."""
+        return self.output(self.states(u, x0), u)
+
+    def energy(self, states: np.ndarray) -> np.ndarray:
+        """Mechanical energy per unit mass (T,): v^2/2 + k1 y^2/2 + k2 y^3/3 + k3 y^4/4 (decays when unforced)."""
+        p, v = states[:, 0], states[:, 1]
+        return 0.5 * v ** 2 + 0.5 * self.k1 * p ** 2 + self.k2 * p ** 3 / 3 + 0.25 * self.k3 * p ** 4
+
+
+def multisine(n: int, harmonics: np.ndarray | range, std: float, mean: float = 0.0, seed: int = 0,
+              periods: int = 1) -> np.ndarray:
+    """Random-phase multisine (n * periods,): equal-amplitude cosines at the given harmonics of an n-sample period.
+
+    u(k) = mean + A sum_h cos(2 pi h k / n + phi_h), phi_h ~ U[0, 2 pi) from ``seed``, A set so std(u) = std.
+    """
+    h = np.asarray(list(harmonics), dtype=np.int64)
+    if n < 2 or h.size == 0 or h.min() < 1 or h.max() >= n / 2:
+        raise ValueError(f"need n >= 2 and harmonics in 1..n/2-1, got n={n}, harmonics {h.min() if h.size else None}"
+                         f"..{h.max() if h.size else None}")
+    if not std > 0:
+        raise ValueError(f"std must be > 0, got {std}")
+    phases = np.random.default_rng(seed).uniform(0.0, 2 * np.pi, size=h.size)
+    spectrum = np.zeros(n // 2 + 1, dtype=np.complex128)
+    spectrum[h] = np.exp(1j * phases)
+    one = np.fft.irfft(spectrum, n)
+    one = one / one.std() * std
+    return mean + np.tile(one, periods)
+
+
+def add_noise(y: np.ndarray, std: float, seed: int) -> np.ndarray:
+    """y (T,) plus white Gaussian noise of standard deviation ``std`` drawn from ``seed``."""
+    y = check_signal(y, "y")
+    if std < 0:
+        raise ValueError(f"noise std must be >= 0, got {std}")
+    return y + std * np.random.default_rng(seed).standard_normal(y.size)

@@ -1,0 +1,115 @@
+"""Real-browser tests: run notebooks 01 and 08 in JupyterLab (headless Chromium), move sliders, press play
+then pause, and check that the views changed. Screenshots go to artifacts/ (not committed)."""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"  # git-ignored
+
+pytestmark = pytest.mark.browser
+
+NB01 = "01_linear_regression.ipynb"
+NB08 = "08_playground.ipynb"
+
+
+def open_and_run_all(page, lab, name: str) -> None:
+    """Open a notebook, wait for its kernel, run all cells and check every code cell ran."""
+    if not (lab.root_dir / name).exists():
+        pytest.skip(f"notebooks/{name} does not exist yet")
+    page.goto(f"{lab.url}/lab/tree/{name}?token={lab.token}")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext.session"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'")
+    ok = page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    counts = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.widgets"
+                           ".filter(c => c.model.type === 'code').map(c => c.model.executionCount)")
+    assert ok is not False and counts and all(isinstance(c, int) for c in counts), counts
+    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+                          ":has-text('Traceback')")
+    assert errors.count() == 0 or page.locator(".jp-Cell[data-tags*='raises-exception']").count() > 0
+    lab.wait_kernels_idle()
+
+
+def slider(page, description: str):
+    """The ipywidgets slider whose label is `description`."""
+    return page.locator(".widget-slider", has=page.locator(".widget-label", has_text=re.compile(f"^{description}$")))
+
+
+def press_on_handle(page, description: str, key: str) -> None:
+    """Move a slider with the keyboard (End = maximum, Home = minimum, arrows = one step)."""
+    handle = slider(page, description).first.locator(".noUi-handle")
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    page.keyboard.press(key)
+
+
+def wait_changed(page, locator, attribute: str, before: str | None, timeout: float = 30) -> str:
+    """Wait until locator's attribute (or inner text, attribute='text') differs from before; return it."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        now = locator.inner_text() if attribute == "text" else locator.get_attribute(attribute)
+        if now != before:
+            return now
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{attribute} did not change from {before!r}")
+
+
+def test_notebook01_descent_explorer(page, lab):
+    open_and_run_all(page, lab, NB01)
+    panel = page.locator(".widget-vbox", has=slider(page, "learning rate")).last
+    image = panel.locator(".widget-output img").first
+    image.scroll_into_view_if_needed()
+    before_src = image.get_attribute("src")
+    status = panel.locator(".widget-html-content").nth(1)
+    before_status = status.inner_text()
+    press_on_handle(page, "learning rate", "End")  # the largest learning rate: gradient descent diverges
+    after_status = wait_changed(page, status, "text", before_status)
+    assert "Diverged" in after_status, after_status
+    assert wait_changed(page, image, "src", before_src) != before_src
+    press_on_handle(page, "steps", "Home")  # 0 steps
+    wait_changed(page, status, "text", after_status)
+    lab.wait_kernels_idle()
+    page.screenshot(path=str(ARTIFACTS / "browser_01_descent_explorer.png"))
+
+
+def test_notebook08_playground_play_pause_and_controls(page, lab):
+    open_and_run_all(page, lab, NB08)
+    epoch = page.locator(".widget-html-content", has_text="epoch").first
+    plane = page.locator(".widget-image").first
+    plane.scroll_into_view_if_needed()
+    assert "epoch 0.00" in epoch.inner_text()  # play is not started by the notebook
+    before_src = plane.get_attribute("src")
+
+    page.get_by_role("button", name="▶ play", exact=True).click()
+    running = wait_changed(page, epoch, "text", epoch.inner_text())
+    page.wait_for_timeout(1500)
+    page.get_by_role("button", name="⏸ pause", exact=True).click()
+    page.wait_for_timeout(700)
+    paused = epoch.inner_text()
+    page.wait_for_timeout(1000)
+    assert epoch.inner_text() == paused, "training went on after pause"
+    steps = lambda text: int(re.search(r"step (\d+)", text).group(1))  # noqa: E731
+    assert steps(paused) > steps(running) > 0
+    assert plane.get_attribute("src") != before_src
+    page.screenshot(path=str(ARTIFACTS / "browser_08_playground_after_play.png"))
+
+    neurons = page.locator(".widget-image").nth(1)
+    before_neurons = neurons.get_attribute("src")
+    press_on_handle(page, "hidden layers", "Home")  # 0 hidden layers: resets, neurons slider disabled
+    wait_changed(page, neurons, "src", before_neurons)
+    assert "epoch 0.00" in epoch.inner_text()
+    page.get_by_role("button", name="step", exact=True).click()
+    wait_changed(page, epoch, "text", "epoch 0.00")
+
+    seq_image = page.locator(".widget-vbox", has=slider(page, "hidden size")).last.locator(".widget-output img")
+    before_seq = seq_image.first.get_attribute("src")
+    press_on_handle(page, "hidden size", "Home")  # retrains the sequence model with 1 hidden unit
+    wait_changed(page, seq_image.first, "src", before_seq, timeout=60)
+    lab.wait_kernels_idle()
+    page.screenshot(path=str(ARTIFACTS / "browser_08_after_controls.png"), full_page=True)

@@ -1,0 +1,104 @@
+"""nnlab.regression: least squares and gradient descent against PyTorch, the stability limit, and the 01 widget."""
+import numpy as np
+import pytest
+import torch
+
+from nnlab.regression import (Standardizer, add_bias, descent_explorer, explore_descent, gradient_descent,
+                              least_squares, loss_surface, max_stable_lr, mse, surface_problem)
+
+
+@pytest.fixture(scope="module")
+def problem():
+    return surface_problem()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_least_squares_matches_torch(seed):
+    rng = np.random.default_rng(seed)
+    xb = add_bias(rng.normal(size=(50, 3)))
+    y = rng.normal(size=50)
+    expected = torch.linalg.lstsq(torch.tensor(xb), torch.tensor(y)[:, None]).solution[:, 0].numpy()
+    np.testing.assert_allclose(least_squares(xb, y), expected, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_gradient_descent_reaches_least_squares_and_matches_autograd(seed):
+    rng = np.random.default_rng(seed)
+    xb = add_bias(rng.normal(size=(40, 2)))
+    y = rng.normal(size=40)
+    result = gradient_descent(xb, y, lr=0.5 * max_stable_lr(xb), steps=2000)
+    assert not result.diverged
+    np.testing.assert_allclose(result.path[-1], least_squares(xb, y), atol=1e-8)
+    # first step equals torch.optim.SGD's first step
+    theta = torch.zeros(3, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([theta], lr=0.5 * max_stable_lr(xb))
+    loss = torch.mean((torch.tensor(y) - torch.tensor(xb) @ theta) ** 2)
+    loss.backward()
+    opt.step()
+    np.testing.assert_allclose(result.path[1], theta.detach().numpy(), rtol=1e-12)
+    assert result.losses[0] == pytest.approx(loss.item())
+
+
+def test_stability_limit_separates_convergence_from_divergence():
+    rng = np.random.default_rng(3)
+    xb = add_bias(rng.normal(size=(60, 2)) * [1.0, 5.0])
+    y = rng.normal(size=60)
+    limit = max_stable_lr(xb)
+    assert not gradient_descent(xb, y, 0.95 * limit, 3000).diverged
+    assert gradient_descent(xb, y, 1.05 * limit, 3000).diverged
+
+
+def test_loss_surface_matches_mse():
+    rng = np.random.default_rng(4)
+    xb = add_bias(rng.normal(size=(30, 1)))
+    y = rng.normal(size=30)
+    w, b = np.array([-1.0, 0.5, 2.0]), np.array([0.0, 1.0])
+    surface = loss_surface(xb, y, w, b)
+    assert surface.shape == (2, 3)
+    assert surface[1, 2] == pytest.approx(mse(xb, y, np.array([2.0, 1.0])))
+
+
+def test_standardizer_round_trip():
+    x = np.array([[1.0, 10.0], [3.0, 10.0], [5.0, 10.0]])
+    s = Standardizer.fit(x)
+    z = s.transform(x)
+    np.testing.assert_allclose(z[:, 0].mean(), 0, atol=1e-12)
+    np.testing.assert_allclose(z[:, 1], 0)  # constant column: std taken as 1, no division by zero
+    np.testing.assert_allclose(s.inverse(z), x)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: mse(np.ones((3, 2)), np.ones(4), np.ones(2)), r"\(N, p\).*\(3, 2\) and \(4,\)"),
+    (lambda: mse(np.ones((3, 2)), np.ones(3), np.ones(3)), r"theta of shape \(2,\), got \(3,\)"),
+    (lambda: add_bias(np.ones(3)), r"\(N, d\), got shape \(3,\)"),
+    (lambda: gradient_descent(np.ones((3, 2)), np.ones(3), lr=0, steps=5), "lr > 0"),
+    (lambda: loss_surface(np.ones((3, 3)), np.ones(3), np.ones(2), np.ones(2)), r"\(N, 2\)"),
+])
+def test_bad_shapes_and_settings_raise_clear_errors(call, words):
+    with pytest.raises(ValueError, match=words):
+        call()
+
+
+@pytest.mark.parametrize("lr, steps, expect", [
+    (0.001, 0, "not converged"), (0.05, 30, "not converged"), (0.5, 30, "(converged)"),
+    (0.9, 200, "(converged)"), (1.2, 50, "⚠ Diverged"), (10.0, 200, "⚠ Diverged"),
+])
+def test_explore_descent_reports_each_regime(problem, lr, steps, expect):
+    result, status = explore_descent(problem, lr, steps)
+    assert expect in status
+    assert np.all(np.isfinite(result.losses[:-1]))
+
+
+def test_widget_redraws_and_reports_divergence_without_raising():
+    panel = descent_explorer(lr=0.1, steps=30)
+    assert "converged" in panel.last_status
+    panel.controls["lr"].value = 10.0          # far past the stability limit
+    assert panel.last_status.startswith("⚠ Diverged")
+    assert "Lower the learning rate" in panel.status.value
+    panel.controls["steps"].value = 0
+    panel.controls["lr"].value = 1e-3
+    assert "0 steps" in panel.last_status
+    panel.controls["steps"].value = 200
+    assert "200 steps" in panel.last_status
+    assert panel.redraws == 5                  # the first draw and one per change
+    assert len(panel.last_figure.axes) == 2    # surface + loss curve
