@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-BATCH, ROUNDS = 1000, 40
+BATCH, ROUNDS = 1000, 60
 
 
 def measure() -> dict[str, float]:

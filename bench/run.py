@@ -26,9 +26,15 @@ def run_notebook(nb: nbformat.NotebookNode, cwd: Path) -> tuple[float, float]:
     """Execute nb in a fresh kernel; return (seconds including kernel start, kernel peak RSS in MB)."""
     nb = nbformat.from_dict(nb)
     nb.cells.append(nbformat.v4.new_code_cell(PEAK_CELL))
-    client = NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(cwd)}})
-    start = time.perf_counter()
-    client.execute()
+    for attempt in range(2):  # a lost kernel message (rare, with many kernels starting at once) -> one retry
+        client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(cwd)}})
+        start = time.perf_counter()
+        try:
+            client.execute()
+            break
+        except TimeoutError:
+            if attempt:
+                raise
     seconds = time.perf_counter() - start
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
     kb = float(text.split("NNLAB_PEAK_KB")[1].split()[0])
