@@ -2,3 +2,16 @@
 import matplotlib
 
 matplotlib.use("Agg")
+
+
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """Tests run single-threaded, like the notebooks (nnlab.setup uses threads=1): fast and deterministic."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)

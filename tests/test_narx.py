@@ -11,6 +11,15 @@ from nnlab.systems import load_record
 RNG = np.random.default_rng(0)
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Tiny nets train fastest (and reproducibly) on one thread, as in the notebooks; restore afterwards."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def linear_system(theta: np.ndarray, u: np.ndarray, y_init: np.ndarray, na: int, nb: int) -> np.ndarray:
     """Reference: y(k) = sum a_i y(k-i) + sum b_j u(k-j) + c, written out plainly."""
     y = list(y_init)
@@ -175,3 +184,15 @@ def test_widget_reports_status(tanks, monkeypatch):
     panel.controls["na"].value = 1
     panel.controls["hidden"].value = 4
     assert "na=1, nb=2, hidden=4" in panel.last_status
+
+
+def test_fit_narx_reproduces_the_notebook_recipe(tanks):
+    """fit_narx(train) = train_one_step + train_simulation with the notebook's settings; beats its own one-step net."""
+    train, test = tanks
+    net = narx.fit_narx(train)
+    manual, _ = narx.train_one_step(train.u, train.y, narx.NA, narx.NB, hidden=16, steps=500)
+    one_step_rmse = narx.sim_rmse(test.y, narx.simulate(manual, test.u, test.y[:5], 2, 5), 5)
+    narx.train_simulation(manual, train.u, train.y, horizon=60, batch=32, steps=150, lr=3e-3, seed=0)
+    y_a, y_b = (narx.simulate(m, test.u, test.y[:5], 2, 5) for m in (net, manual))
+    assert np.array_equal(y_a, y_b) and narx.n_params(net) == 161
+    assert narx.sim_rmse(test.y, y_a, 5) < one_step_rmse

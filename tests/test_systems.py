@@ -127,6 +127,13 @@ def test_bad_inputs_raise_with_reason(sim, bad, reason):
         sim.simulate(bad)
 
 
+@pytest.mark.parametrize("sim", [TANKS, DUFF], ids=["tanks", "duffing"])
+@pytest.mark.parametrize("x0", [(1.0,), (1.0, 2.0, 3.0), (np.nan, 1.0)])
+def test_bad_initial_state_raises(sim, x0):
+    with pytest.raises(ValueError, match="x0 must be"):
+        sim.simulate(np.ones(5), x0=x0)
+
+
 @pytest.mark.parametrize("kwargs", [dict(n=64, harmonics=[40], std=1.0), dict(n=64, harmonics=[1], std=0.0),
                                     dict(n=64, harmonics=[], std=1.0)])
 def test_multisine_rejects_bad_settings(kwargs):

@@ -55,7 +55,9 @@ def setup(seed: int = 0, threads: int = 1, device: str | None = None) -> torch.d
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    torch.use_deterministic_algorithms(True)
+    # Same switch as torch.use_deterministic_algorithms(True) for eager code, without importing
+    # torch._inductor (which costs about 2 s per kernel).
+    torch.set_deterministic_debug_mode("error")
     torch.set_num_threads(threads)
     _plot_style()
     return dev

@@ -11,6 +11,13 @@ from dataclasses import dataclass
 import numpy as np
 
 
+def _check_x0(x0: tuple[float, float] | None, default: tuple[float, float]) -> tuple[float, float]:
+    a = np.asarray(default if x0 is None else x0, dtype=np.float64)
+    if a.shape != (2,) or not np.isfinite(a).all():
+        raise ValueError(f"x0 must be 2 finite numbers (the initial state), got {x0!r}")
+    return float(a[0]), float(a[1])
+
+
 def check_signal(u: np.ndarray, name: str = "u") -> np.ndarray:
     """Return u as a finite, non-empty float64 array of shape (T,), or raise ValueError saying what is wrong."""
     a = np.asarray(u, dtype=np.float64)
@@ -55,8 +62,8 @@ class CascadedTanks:
     def states(self, u: np.ndarray, x0: tuple[float, float] | None = None) -> np.ndarray:
         """States (T, 2) = (x1(k), x2(k)) at each sample, before the input u(k) acts; u is (T,) in volts."""
         u = check_signal(u)
-        x1, x2 = (float(v) for v in (self.x0 if x0 is None else x0))
-        if not (math.isfinite(x1) and math.isfinite(x2)) or x1 < 0 or x2 < 0:
+        x1, x2 = _check_x0(x0, self.x0)
+        if x1 < 0 or x2 < 0:
             raise ValueError(f"x0 must be two finite levels >= 0, got {x0!r}")
         k1, k2, k3, k4, k5, x1_max = self.k1, self.k2, self.k3, self.k4, self.k5, self.x1_max
         h = self.ts / self.substeps
@@ -113,9 +120,7 @@ class Duffing:
     def states(self, u: np.ndarray, x0: tuple[float, float] | None = None) -> np.ndarray:
         """States (T, 2) = (y(k), y'(k)) at each sample; u is (T,) in volts; x0 defaults to rest (0, 0)."""
         u = check_signal(u)
-        p, v = (0.0, 0.0) if x0 is None else (float(x0[0]), float(x0[1]))
-        if not (math.isfinite(p) and math.isfinite(v)):
-            raise ValueError(f"x0 must be two finite numbers (y, y'), got {x0!r}")
+        p, v = _check_x0(x0, (0.0, 0.0))
         c, k1, k2, k3, b, u0 = self.c, self.k1, self.k2, self.k3, self.b, self.u0
         h = self.ts / self.substeps
 
