@@ -7,7 +7,7 @@ PORT    ?= 8888
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 NB      ?= notebooks/*.ipynb
 
-.PHONY: env lab test test-fast notebooks bench clean-env help
+.PHONY: env lab test test-fast notebooks bench slides clean-env help
 
 help:
 	@echo "make lab        - open the course in JupyterLab (127.0.0.1, token login)"
@@ -15,6 +15,7 @@ help:
 	@echo "make test-fast  - unit tests only"
 	@echo "make notebooks  - re-execute notebooks in fresh kernels and save outputs (NB=path to pick one)"
 	@echo "make bench      - notebook times/memory and speed ratios against references"
+	@echo "make slides     - export every notebook to offline reveal.js slides in slides/ (needs npm once)"
 
 # (Re)install when the venv is missing or requirements.txt / pyproject.toml changed.
 $(STAMP): requirements.txt pyproject.toml
@@ -39,6 +40,12 @@ notebooks: env
 
 bench: env
 	$(PY) bench/run.py
+
+# npm ci when node_modules is missing or older than the lock file; then export the decks.
+slides: env
+	@test tools/slides/node_modules/.installed -nt tools/slides/package-lock.json || \
+	  (cd tools/slides && npm ci --no-audit --no-fund --ignore-scripts && touch node_modules/.installed)
+	$(PY) tools/slides/build.py
 
 clean-env:
 	rm -rf $(VENV)
