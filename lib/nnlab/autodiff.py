@@ -2,10 +2,10 @@
 
 Derived in 04_backpropagation.ipynb. Every operation returns a new Tensor that remembers its
 parents and a ``_backward`` function: given the output's gradient, it adds (never assigns: a value
-used twice receives two contributions) each parent's share. (It receives the gradient as an
-argument rather than reading ``out.grad``, so no tensor refers to itself and a dropped graph is
-freed at once.) ``backward()`` visits the recorded
+used twice receives two contributions) each parent's share. ``backward()`` visits the recorded
 graph in reverse topological order, so a node's gradient is complete before it is passed on.
+(``_backward`` receives the gradient as an argument instead of reading ``out.grad``: then no
+tensor refers to itself, and a graph nobody holds any more is freed at once.)
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     import torch
+    from matplotlib.axes import Axes
 
 ArrayLike = Union[np.ndarray, float, int, list]
 
@@ -27,6 +28,13 @@ def _unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         if size == 1 and grad.shape[axis] != 1:
             grad = grad.sum(axis=axis, keepdims=True)
     return grad
+
+
+def _one_minus_times(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(1 - a) * b in one new array."""
+    out = 1.0 - a
+    out *= b
+    return out
 
 
 class Tensor:
@@ -152,10 +160,11 @@ class Tensor:
 
     def sigmoid(self) -> "Tensor":
         """1 / (1 + exp(-x)) elementwise; local derivative s (1 - s)."""
-        s = np.asarray(np.exp(-self.data))   # asarray: a 0-d result stays an array, so it can be updated in place
+        s = np.negative(self.data, out=np.empty_like(self.data))   # the one new array; then all in place
+        np.exp(s, out=s)
         s += 1.0
-        np.reciprocal(s, out=s)                # in place: one new array instead of three
-        return self._unary(s, lambda: s * (1.0 - s), "sigmoid")
+        np.reciprocal(s, out=s)
+        return self._unary(s, lambda: _one_minus_times(s, s), "sigmoid")
 
     def tanh(self) -> "Tensor":
         """tanh elementwise; local derivative 1 - t^2."""
@@ -169,11 +178,18 @@ class Tensor:
                            lambda: mask.astype(self.data.dtype), "relu")
 
     # --- the rest follows from the operations above ------------------------------------------------
+    def __sub__(self, other: "Tensor | ArrayLike") -> "Tensor":
+        other = self._lift(other, self)
+        out = self._child(self.data - other.data, (self, other), "-")
+
+        def _backward(grad: np.ndarray) -> None:     # d(a - b)/da = 1, d(a - b)/db = -1
+            self._accumulate(grad)
+            other._accumulate(-grad)
+        out._backward = _backward
+        return out
+
     def __neg__(self) -> "Tensor":
         return self * -1.0
-
-    def __sub__(self, other: "Tensor | ArrayLike") -> "Tensor":
-        return self + (-self._lift(other, self))
 
     def __truediv__(self, other: "Tensor | ArrayLike") -> "Tensor":
         return self * self._lift(other, self) ** -1.0
@@ -258,7 +274,7 @@ def forward(model: "torch.nn.Module", params: dict[str, Tensor], x: Tensor) -> T
 
 
 # --- drawing the recorded graph -------------------------------------------------------------------
-def draw_graph(root: Tensor, ax=None, show_grad: bool = True):
+def draw_graph(root: Tensor, ax: "Axes | None" = None, show_grad: bool = True) -> "Axes":
     """Draw the computational graph that produced ``root`` (inputs left, root right) with matplotlib; return the Axes."""
     import matplotlib.pyplot as plt
 
@@ -268,6 +284,9 @@ def draw_graph(root: Tensor, ax=None, show_grad: bool = True):
     level: dict[int, int] = {}
     for node in order:                       # parents come first, so their levels are known
         level[id(node)] = 1 + max((level[id(p)] for p in node._parents), default=-1)
+    for node in order:                       # an input sits just left of its first use
+        if not node._parents and node is not root:
+            level[id(node)] = min(level[id(c)] for c in order if any(p is node for p in c._parents)) - 1
     columns: dict[int, list[Tensor]] = {}
     for node in order:
         columns.setdefault(level[id(node)], []).append(node)
