@@ -1,7 +1,10 @@
 """nnlab: the small helper package shared by the course notebooks and tests.
 
-Modules by topic: ``data`` (real-estate data), ``regression`` (notebook 01),
-``widgets`` (common widget pieces). Notebooks import what they use by name.
+Modules by topic, each imported by name where it is used:
+``data`` (real-estate data), ``regression`` (01), ``neuron`` (02), ``ffn`` (03),
+``backprop`` and ``autodiff`` (04), ``systems`` and ``narx`` (05), ``recurrent`` and
+``sequences`` (06-07), ``playground`` and ``sequence_explorer`` (08), ``widgets``
+(the common widget panel) and ``exercises`` (self-checking exercises).
 """
 from __future__ import annotations
 
