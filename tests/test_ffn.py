@@ -7,7 +7,7 @@ import torch.nn as nn
 
 from nnlab.ffn import (FeedforwardNeuralNetModel, describe_fit, explicit_forward, fit_network, house_tensors,
                        linear_params, mlp, network_explorer, param_count)
-from nnlab.training import History, make_optimizer, mse_loss, train
+from nnlab.training import History, make_optimizer, mse_loss, plot_losses, train
 
 TOL = dict(rtol=1e-5, atol=1e-6)  # float32 sums of up to ~300 terms
 
@@ -161,3 +161,10 @@ def test_lecture_model_rejects_wrong_hidden_list():
     with pytest.raises(ValueError, match="2 layer sizes"):
         FeedforwardNeuralNetModel(4, [200], 1)
     assert isinstance(mlp([4, 3, 1], "relu")[1], nn.ReLU)
+
+
+def test_plot_losses_draws_train_validation_and_best_epoch():
+    ax = plot_losses(History(train=[1.0, 0.5, 0.25], val=[1.0, 0.6, 0.7]))
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels == ["training", "validation", "best validation (epoch 1)"]
+    assert ax.get_yscale() == "log"

@@ -108,3 +108,15 @@ def test_widget_updates_status(control, value, starts_warning):
                                  r=response(panel.values()["w"], panel.values()["b"],
                                             -panel.values()["x_range"], panel.values()["x_range"]))
     assert panel.last_status == expected
+
+
+def test_response_plot_is_reused_and_updated():
+    from nnlab.neuron import ResponsePlot
+
+    canvas = ResponsePlot()
+    fig1 = canvas.draw(response(1.0, 0.0))
+    fig2 = canvas.draw(response(-2.0, 1.0, -3, 3, n=11))
+    assert fig1 is fig2 and len(fig2.axes) == 2
+    x, y = canvas.y_line.get_data()
+    assert len(x) == 11 and y[0] > y[-1]  # w < 0: a falling step
+    assert canvas.mid_line.get_xdata()[0] == pytest.approx(0.5)

@@ -171,8 +171,11 @@ def describe_fit(fit: NetworkFit, hidden: list[int], activation: str, lr: float,
                 "Lower the learning rate.")
     text = (f"{net}: RMSE train {fit.train_rmse:.1f}, validation {fit.val_rmse:.1f}, test {fit.test_rmse:.1f} k$; "
             f"best validation at epoch {h.best_epoch} of {len(h.train) - 1}.")
-    if h.val[-1] > 1.1 * min(h.val):
-        return "⚠ Over-fitting: " + text + " Validation loss rose 10% above its best: stop earlier or shrink the net."
+    best = h.best_epoch
+    if h.val[-1] > 1.05 * h.val[best] and h.train[-1] < 0.9 * h.train[best]:
+        return (f"⚠ Over-fitting: {text} Since its best epoch the validation loss rose "
+                f"{100 * (h.val[-1] / h.val[best] - 1):.0f}% while the training loss kept falling: "
+                "stop earlier or shrink the net.")
     return text
 
 
