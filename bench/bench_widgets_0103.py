@@ -1,7 +1,7 @@
 """Widget response time for notebooks 01-03: a control change until the redraw is finished (figure rendered to PNG).
 
-The inline backend renders each displayed figure to PNG; here the panel's update is wrapped so that
-the same PNG rendering is part of the measured time, and the display text goes nowhere. One thread,
+nnlab.widgets.Panel renders each figure to PNG itself (render_png), so setting a control's value times
+the whole redraw; the display text goes nowhere outside a kernel. One thread,
 as in the notebooks (nnlab.setup). Values are medians over several changes, in milliseconds.
 """
 from __future__ import annotations
@@ -12,25 +12,11 @@ import statistics
 import time
 
 
-def _with_png_render(panel) -> None:
-    """Make the panel's update also render its figure to PNG, as the notebook's inline backend does."""
-    update = panel.update
-
-    def rendered(**values):
-        fig, status = update(**values)
-        if fig is not None:
-            fig.savefig(io.BytesIO(), format="png", bbox_inches="tight")
-        return fig, status
-
-    panel.update = rendered
-
-
 def _median_ms(make_panel, control: str, values: list) -> float:
     """Median time (ms) of setting panel.controls[control] to each value in turn (each differs from the last)."""
     times = []
     with contextlib.redirect_stdout(io.StringIO()):  # outside a kernel, display() prints the figure's repr
-        panel = make_panel()
-        _with_png_render(panel)
+        panel = make_panel()  # Panel.refresh renders each figure to PNG itself (widgets.render_png)
         for v in values:
             start = time.perf_counter()
             panel.controls[control].value = v
@@ -47,7 +33,7 @@ def _reference_ms(repeats: int = 7) -> float:
         start = time.perf_counter()
         fig, ax = plt.subplots()
         ax.plot([0, 1], [0, 1])
-        fig.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+        fig.savefig(io.BytesIO(), format="png")
         plt.close(fig)
         if i:
             times.append(1000 * (time.perf_counter() - start))

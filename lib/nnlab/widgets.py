@@ -7,14 +7,25 @@ wires controls to that function and shows its figure and status message.
 from __future__ import annotations
 
 import html
+import io
 from typing import Callable
 
 import ipywidgets as W
 import matplotlib.pyplot as plt
-from IPython.display import display
+from IPython.display import Image, display
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
 Update = Callable[..., tuple[Figure, str]]
+
+
+def render_png(fig: Figure) -> bytes:
+    """The figure as PNG bytes at its own size (no tight bounding box: that would draw it twice)."""
+    if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
+        fig.set_layout_engine(None)  # left by tight_layout(); it makes savefig draw everything twice
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
 
 
 def log_slider(description: str, value: float, lo: float, hi: float, steps_per_decade: int = 4) -> W.FloatLogSlider:
@@ -45,6 +56,7 @@ class Panel:
         self.output = W.Output()
         self.last_status = ""
         self.last_figure: Figure | None = None  # kept (closed) so tests can inspect what was drawn
+        self.last_png = b""
         self.redraws = 0
         for control in controls.values():
             control.observe(self._on_change, names="value")
@@ -69,12 +81,13 @@ class Panel:
         self.redraws += 1
         colour = "#D55E00" if status.startswith("⚠") else "#000000"
         self.status.value = f'<span style="color:{colour}">{html.escape(status)}</span>'
+        self.last_png = render_png(fig) if fig is not None else b""
+        if fig is not None:
+            plt.close(fig)  # a figure reused across updates keeps working: only pyplot forgets it
         with self.output:
             self.output.clear_output(wait=True)
-            if fig is not None:
-                display(fig)
-        if fig is not None:
-            plt.close(fig)
+            if self.last_png:
+                display(Image(data=self.last_png, format="png"))
         return status
 
     def _on_change(self, _change: dict) -> None:
