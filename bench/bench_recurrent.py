@@ -23,7 +23,7 @@ def _step(model: nn.Module, x: torch.Tensor) -> float:
     return time.thread_time() - start
 
 
-def ratios(input_size: int = H, repeats: int = 20) -> dict[str, float]:
+def ratios(input_size: int = H, repeats: int = 30) -> dict[str, float]:
     """Best-of-``repeats`` fwd+bwd seconds of each model divided by nn.LSTM's best (same inputs, interleaved)."""
     torch.manual_seed(0)
     ref = nn.LSTM(input_size, H)

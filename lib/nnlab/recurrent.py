@@ -22,8 +22,9 @@ def rnn_cell(u: torch.Tensor, h: torch.Tensor, w_ih: torch.Tensor, w_hh: torch.T
              nonlinearity: str = "tanh") -> torch.Tensor:
     """One vanilla RNN step h(t) = tanh(W_ih u(t) + b_ih + W_hh h(t-1) + b_hh): u (N, I), h (N, H) -> (N, H)."""
     z = u @ w_ih.T + h @ w_hh.T                                       # (N, H)
-    if b_ih is not None:
-        z = z + b_ih + b_hh
+    for b in (b_ih, b_hh):                                            # either bias may be None
+        if b is not None:
+            z = z + b
     return torch.tanh(z) if nonlinearity == "tanh" else torch.relu(z)
 
 
@@ -32,8 +33,9 @@ def lstm_cell(u: torch.Tensor, h: torch.Tensor, c: torch.Tensor, w_ih: torch.Ten
               w_hr: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """One LSTM step, gates stacked i, f, g, o: u (N, I), h (N, H_out), c (N, H) -> (h (N, H_out), c (N, H))."""
     z = u @ w_ih.T + h @ w_hh.T                                       # (N, 4H)
-    if b_ih is not None:
-        z = z + b_ih + b_hh
+    for b in (b_ih, b_hh):                                            # either bias may be None
+        if b is not None:
+            z = z + b
     zi, zf, zg, zo = z.chunk(4, dim=-1)                               # 4 x (N, H)
     i, f, g, o = torch.sigmoid(zi), torch.sigmoid(zf), torch.tanh(zg), torch.sigmoid(zo)
     c = f * c + i * g                                                 # c(t) = f * c(t-1) + i * g

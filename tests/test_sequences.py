@@ -1,0 +1,175 @@
+"""Tests of nnlab.sequences: windows, washout loss, normalisation, fit / simulate, the explorer's logic.
+
+Small synthetic records (a first-order lag through tanh) keep these fast; tolerances are stated per test.
+"""
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+
+from nnlab import sequences as S
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """One thread, as in the notebooks (nnlab.setup): faster for these small ops and deterministic."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def lag_record(T: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """u: a slow random signal around 3 V; y(t) = 0.9 y(t-1) + 0.1 tanh(u(t) - 3) + 5 (volts)."""
+    rng = np.random.default_rng(seed)
+    u = 3 + np.convolve(rng.standard_normal(T + 9), np.ones(10) / 3, mode="valid")
+    y = np.zeros(T)
+    for t in range(1, T):
+        y[t] = 0.9 * y[t - 1] + 0.1 * np.tanh(u[t] - 3)
+    return u, y + 5
+
+
+class Rec:
+    """A stand-in for nnlab.systems.Record with the fields the explorer uses."""
+
+    def __init__(self, u, y):
+        self.u, self.y, self.ts, self.n_skip = u, y, 1.0, 5
+        self.t = np.arange(u.size) * 1.0
+
+
+@pytest.mark.parametrize("T,L,stride", [(100, 10, 10), (100, 10, 3), (1024, 128, 16), (50, 50, 1), (37, 5, 7)])
+def test_subsequences_shapes_and_values(T, L, stride):
+    u, y = np.arange(T, dtype=float), -np.arange(T, dtype=float)
+    uw, yw = S.subsequences(u, y, L, stride)
+    q = (T - L) // stride + 1
+    assert uw.shape == yw.shape == (q, L)
+    for k in [0, q - 1]:
+        np.testing.assert_array_equal(uw[k].numpy(), u[k * stride:k * stride + L])
+        np.testing.assert_array_equal(yw[k].numpy(), y[k * stride:k * stride + L])
+
+
+def test_full_sequence_and_shape_errors():
+    u, y = S.full_sequence(np.zeros(20), np.ones(20))
+    assert u.shape == y.shape == (1, 20)
+    with pytest.raises(ValueError, match=r"\(20,\) and \(19,\)"):
+        S.full_sequence(np.zeros(20), np.ones(19))
+    with pytest.raises(ValueError, match="length"):
+        S.subsequences(np.zeros(20), np.ones(20), 21, 1)
+    with pytest.raises(ValueError, match="stride"):
+        S.subsequences(np.zeros(20), np.ones(20), 5, 0)
+    with pytest.raises(ValueError, match=r"shape \(T,\)"):
+        S.full_sequence(np.zeros((4, 5)), np.zeros((4, 5)))
+
+
+def test_washout_mse():
+    y_hat, y = torch.zeros(2, 8), torch.arange(16.0).view(2, 8)
+    torch.testing.assert_close(S.washout_mse(y_hat, y, 3), (y[:, 3:] ** 2).mean())
+    torch.testing.assert_close(S.washout_mse(y_hat, y, 0), (y ** 2).mean())
+    with pytest.raises(ValueError, match="washout"):
+        S.washout_mse(y_hat, y, 8)
+    with pytest.raises(ValueError, match=r"\(2, 8\) and \(2, 7\)"):
+        S.washout_mse(y_hat, y[:, :7], 0)
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+def test_impls_agree(kind):
+    """torch, from-scratch and hand-written-BPTT cores with the same weights give the same outputs (1e-5)."""
+    models = {impl: S.make_model(kind, 6, impl=impl, seed=3) for impl in S.IMPLS}
+    for m in models.values():
+        m.load_state_dict(models["torch"].state_dict())
+    u = torch.randn(4, 30)
+    ref = models["torch"](u)
+    for impl, m in models.items():
+        torch.testing.assert_close(m(u), ref, rtol=1e-5, atol=1e-5)
+
+
+def test_fit_normalises_learns_and_is_deterministic():
+    u, y = lag_record()
+    losses = []
+    for _ in range(2):
+        model = S.make_model("lstm", 8, seed=0)
+        result = S.fit(model, u, y, length=50, stride=10, washout=10, batch_size=8, steps=40, lr=2e-2)
+        losses.append(result.losses)
+    np.testing.assert_array_equal(losses[0], losses[1])
+    assert math.isclose(float(model.u_mean), u.mean(), rel_tol=1e-5)
+    assert math.isclose(float(model.y_std), y.std(ddof=1), rel_tol=1e-4)
+    assert result.windows == 26 and result.losses[-10:].mean() < 0.5 * result.losses[:5].mean()
+    assert result.epochs == pytest.approx(10.0)              # 26 windows in batches of 8, 8, 8, 2
+    y_sim = S.simulate(model, u)
+    assert y_sim.shape == (300,) and S.sim_rmse(y, y_sim, 20) < y.std()
+
+
+def test_full_unfolding_one_window():
+    u, y = lag_record(120)
+    model = S.make_model("rnn", 4, impl="bptt")
+    result = S.fit(model, u, y, length=None, washout=5, steps=5)
+    assert result.windows == 1 and result.epochs == 5 and len(result.losses) == 5
+
+
+def test_untrained_model_simulates_around_training_mean():
+    u, y = lag_record(100)
+    model = S.make_model("rnn", 4)
+    model.set_scaling(torch.as_tensor(u), torch.as_tensor(y))
+    torch.nn.init.zeros_(model.readout.weight), torch.nn.init.zeros_(model.readout.bias)
+    np.testing.assert_allclose(S.simulate(model, u), np.full(100, y.mean()), rtol=1e-6)
+
+
+def test_n_init_reads_first_outputs():
+    model = S.make_model("lstm", 4, n_init=3)
+    x = model.features(torch.zeros(2, 6), torch.full((2, 6), 7.0))
+    assert x.shape == (2, 6, 3)
+    np.testing.assert_array_equal(x[0, :, 1].numpy(), [7, 7, 7, 0, 0, 0])
+    np.testing.assert_array_equal(x[0, :, 2].numpy(), [1, 1, 1, 0, 0, 0])
+    with pytest.raises(ValueError, match="first 3 measured outputs"):
+        S.simulate(model, np.zeros(10))
+    u, y = lag_record(100)
+    with pytest.raises(ValueError, match="washout must be >= n_init"):
+        S.fit(model, u, y, length=20, washout=2, steps=1)
+    assert S.simulate(model, u, y[:3]).shape == (100,)
+
+
+def test_bad_settings_raise():
+    u, y = lag_record(50)
+    with pytest.raises(ValueError, match="kind"):
+        S.make_model("gru")
+    with pytest.raises(ValueError, match="impl"):
+        S.make_model("rnn", impl="fast")
+    with pytest.raises(ValueError, match="lr"):
+        S.fit(S.make_model("rnn", 2), u, y, length=10, steps=1, lr=-1.0)
+    with pytest.raises(ValueError, match="n_skip"):
+        S.sim_rmse(y, y, 50)
+    assert S.sim_rmse(y, np.full(50, np.nan), 0) == math.inf
+
+
+def test_near_identity():
+    model = S.make_model("rnn", 5, num_layers=2)
+    S.near_identity_(model.core, scale=0.9, noise=0.0)
+    torch.testing.assert_close(model.core.weight_hh_l1, 0.9 * torch.eye(5))
+
+
+def test_explore_and_explorer():
+    u, y = lag_record(200)
+    train, test = Rec(u, y), Rec(*lag_record(200, seed=1))
+    runs = [S.explore(train, test, hidden=4, length=40, washout=5, lr=lr, steps=20) for lr in (1e-2, 3e-2)]
+    for run in runs:
+        assert run.y_sim.shape == (200,) and math.isfinite(run.rmse) and run.params == 4 * 4 * 7 + 32 + 5
+        assert "test simulation RMSE" in run.status() and not run.status().startswith("⚠")
+    with pytest.raises(ValueError, match="washout"):
+        S.explore(train, test, washout=2)
+    bad = S.Explored(S.FitResult(np.array([1.0]), 0.1, 3, 1.0, diverged_at=1), np.full(200, np.nan), math.inf, 10)
+    assert bad.status().startswith("⚠")
+    panel = S.explorer(train, test, hidden=4, length=32, washout=5, lr=1e-2, steps=10)
+    assert "test simulation RMSE" in panel.last_status
+    panel.controls["washout"].value = 0                       # below n_init: refused, shown in orange
+    assert panel.last_status.startswith("⚠") and "washout" in panel.last_status
+    plt.close("all")
+
+
+def test_draw_unrolled():
+    fig, ax = plt.subplots()
+    assert S.draw_unrolled(ax, steps=3) is ax
+    plt.close(fig)
