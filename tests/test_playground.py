@@ -7,9 +7,18 @@ import numpy as np
 import pytest
 import torch
 
-from nnlab.playground import Playground
-from nnlab.playground_data import ACTIVATIONS, BOUNDS, CLASSIFICATION, DATASETS, REGULARIZATION, Config, make_dataset
-from nnlab.playground_widget import PlaygroundWidget, neuron_mosaic, plot_playground, playground
+from nnlab.playground import Playground, plot_playground
+from nnlab.playground_data import ACTIVATIONS, CLASSIFICATION, DATASETS, REGULARIZATION, Config, make_dataset
+from nnlab.playground_widget import PlaygroundWidget, neuron_mosaic, playground
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """One thread, as in the notebooks (nnlab.setup): results and timings do not depend on the machine's load."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 def weights_equal(a: Playground, b: Playground) -> bool:
@@ -252,6 +261,14 @@ def test_buttons_step_reset_seed_and_divergence_on_the_panel():
     w.playground.step(100)
     w.redraw()
     assert w.last_status.startswith("⚠ Diverged") and "D55E00" in w.status.value
+
+
+def test_test_points_are_optional():
+    w = playground()
+    with_test = w.plane.value
+    assert len(w.renderer.fig.axes[0].collections) == 2
+    w.show_test.value = False
+    assert len(w.renderer.fig.axes[0].collections) == 1 and w.plane.value != with_test
 
 
 def test_save_and_load_buttons(tmp_path):

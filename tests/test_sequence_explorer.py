@@ -1,12 +1,21 @@
-"""The sequence explorer: subsequence cutting, bounds, training + free-run simulation, divergence, the widget."""
+"""The sequence explorer: overlap and stride, bounds, training + free-run simulation, divergence, the widget."""
 from dataclasses import replace
 
 import numpy as np
 import pytest
 import torch
 
-from nnlab.sequence_explorer import (SeqSettings, explore_sequence, load_tanks, plot_sequence, sequence_explorer,
-                                     subsequences)
+from nnlab.sequence_explorer import (SeqResult, SeqSettings, explore_sequence, load_tanks, plot_sequence,
+                                     sequence_explorer)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """One thread, as in the notebooks (nnlab.setup): results and timings do not depend on the machine's load."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="module")
@@ -20,14 +29,12 @@ def test_tanks_records(tanks):
     assert not np.array_equal(tanks.u_train, tanks.u_test)
 
 
-@pytest.mark.parametrize("length,overlap,expected_q", [(64, 0.0, 16), (64, 0.5, 31), (128, 0.75, 29),
-                                                       (16, 0.9, 505), (1024, 0.5, 1)])
-def test_subsequences_overlap_and_count(length, overlap, expected_q):
-    u, y = np.arange(1024.0), -np.arange(1024.0)
-    s = SeqSettings(length=length, overlap=overlap, washout=0)
-    uw, yw = subsequences(u, y, length, s.stride)
-    assert uw.shape == yw.shape == (expected_q, length, 1)
-    assert torch.equal(yw, -uw) and torch.equal(uw[:, 0, 0], s.stride * torch.arange(expected_q, dtype=torch.float32))
+@pytest.mark.parametrize("length,overlap,stride,windows", [(64, 0.0, 64, 16), (64, 0.5, 32, 31), (128, 0.75, 32, 29),
+                                                           (16, 0.9, 2, 505), (512, 0.5, 256, 3)])
+def test_overlap_sets_the_stride_and_the_number_of_subsequences(tanks, length, overlap, stride, windows):
+    s = SeqSettings(length=length, overlap=overlap, washout=0, iterations=1)
+    assert s.stride == stride
+    assert explore_sequence(s, tanks, cache=False).n_windows == windows == (1024 - length) // stride + 1
 
 
 @pytest.mark.parametrize("changes,match", [({"model": "GRU"}, "model"), ({"hidden": 0}, "hidden"),
@@ -73,18 +80,22 @@ def test_rmse_skips_the_initial_samples(tanks):
     assert r.rmse == pytest.approx(expected, rel=1e-12)
 
 
-def test_non_finite_loss_is_reported_not_raised(tanks):
+def test_divergence_is_reported_not_raised(tanks):
+    ok = explore_sequence(SeqSettings(iterations=2), tanks)
+    r = SeqResult(ok.settings, ok.losses[:1], ok.y_sim, float("nan"), ok.n_windows, diverged_at=2)
+    assert r.status().startswith("⚠ Diverged at iteration 2") and "learning rate" in r.status()
+    assert len(plot_sequence(r, tanks).axes) == 2
+
+
+def test_non_finite_data_raise_a_value_error_the_panel_can_show(tanks):
     broken = replace(tanks, y_train=np.full_like(tanks.y_train, np.inf))
-    with np.errstate(invalid="ignore"):
-        r = explore_sequence(SeqSettings(iterations=5), broken)
-    assert r.diverged_at == 1 and r.status().startswith("⚠ Diverged") and np.isnan(r.rmse)
-    fig = plot_sequence(r, tanks)
-    assert len(fig.axes) == 2
+    with pytest.raises(ValueError, match="finite"):
+        explore_sequence(SeqSettings(iterations=2), broken)
 
 
 def test_widget_controls_and_washout_bound():
     panel = sequence_explorer(SeqSettings(iterations=2, length=32, washout=5))
-    assert "LSTM, H = 8" in panel.last_status
+    assert "LSTM, H = 16" in panel.last_status
     for name, values in {"model": ["RNN", "LSTM"], "hidden": [1, 32], "overlap": [0.0, 0.9], "lr": [1e-4, 0.3],
                          "washout": [0, 31]}.items():
         for v in values:

@@ -1,18 +1,23 @@
 """A TensorFlow-Playground-like lab for small PyTorch networks on 2-D data (08_playground.ipynb).
 
 ``Playground`` is the pure, testable core: settings, data, model, ``step(n)``, the
-views' data (loss curves, output over the plane, each hidden neuron's output) and an
-exact JSON save/load. ``nnlab.playground_widget`` wires it to controls and runs it live.
+views' data (loss curves, output over the plane, each hidden neuron's output), an exact
+JSON save/load, and the static figure of its views. ``nnlab.playground_widget`` runs it live.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from dataclasses import replace
 
+import matplotlib.pyplot as plt
 import numpy as np
 import torch
 import torch.nn.functional as F
+from matplotlib.axes import Axes
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.figure import Figure
 
 from .ffn import mlp
 from .playground_data import Config, Dataset, make_dataset
@@ -20,6 +25,9 @@ from .playground_data import Config, Dataset, make_dataset
 FORMAT = "nnlab-playground/1"
 RESET_ON = ("dataset", "activation", "hidden_layers", "neurons", "noise", "train_ratio", "n_points",
             "features", "seed")  # changing these rebuilds data and model; lr, batch_size, l1, l2 apply live
+# Okabe-Ito orange (label 0 / negative) to blue (label 1 / positive): readable with colour blindness.
+ORANGE_BLUE = LinearSegmentedColormap.from_list("orange_blue", ["#E69F00", "#FFFFFF", "#0072B2"])
+_VERSIONS = itertools.count(1)  # every reset of every playground gets a new number, so views know when to rebuild
 
 
 class Playground:
@@ -31,7 +39,6 @@ class Playground:
         self.config = config if config is not None else Config(**settings)
         if config is not None and settings:
             self.config = replace(config, **settings)
-        self.version = 0  # bumped by every reset, so views know when to rebuild
         self.reset()
 
     # ---- state -------------------------------------------------------------------------------
@@ -47,7 +54,7 @@ class Playground:
         self._perm = self._permutation(0)
         self.history: dict[str, list[float]] = {"step": [], "epoch": [], "train": [], "test": []}
         self.diverged: str | None = None
-        self.version += 1
+        self.version = next(_VERSIONS)
         self._record()
 
     def set(self, **changes) -> bool:
@@ -217,3 +224,36 @@ class Playground:
         """Read a file written by save()."""
         with open(path, encoding="utf-8") as f:
             return cls.from_json(f.read())
+
+
+def draw_views(pg: Playground, ax_out: Axes, ax_loss: Axes, resolution: int = 40, show_test: bool = True) -> dict:
+    """Draw the output over the plane with the data (ax_out) and the loss curves (ax_loss); return the artists."""
+    d, c = pg.data, pg.config
+    cls = d.task == "classification"
+    lim = (0.0, 1.0) if cls else (float(d.y.min()), float(d.y.max()))
+    im = ax_out.imshow(pg.output_grid(resolution), extent=d.extent, origin="lower", cmap=ORANGE_BLUE,
+                       vmin=lim[0], vmax=lim[1], aspect="auto", interpolation="nearest")
+    x, y = d.x.numpy(), d.y.numpy()
+    kw = dict(cmap=ORANGE_BLUE, vmin=lim[0], vmax=lim[1], s=9)
+    tr, te = d.train.numpy(), d.test.numpy()
+    ax_out.scatter(x[tr, 0], x[tr, 1], c=y[tr], edgecolors="#FFFFFF", linewidths=0.4, label="train", **kw)
+    if show_test:
+        ax_out.scatter(x[te, 0], x[te, 1], c=y[te], edgecolors="#000000", linewidths=0.6, label="test", **kw)
+    ax_out.set(xlim=d.extent[:2], ylim=d.extent[2:], xlabel=d.axis_labels[0], ylabel=d.axis_labels[1],
+               title=f"{c.dataset}: " + ("P(label 1) over the plane" if cls else "prediction over the plane"))
+    ax_out.grid(False)
+    h = pg.loss_curves()
+    train, = ax_loss.plot(h["epoch"], h["train"], color="#0072B2", label="train")
+    test, = ax_loss.plot(h["epoch"], h["test"], color="#D55E00", label="test")
+    ax_loss.set(xlabel="epoch", ylabel="BCE loss" if cls else "MSE (standardised)",
+                title="loss: train and test")
+    ax_loss.legend(fontsize=8)
+    return {"image": im, "train": train, "test": test}
+
+
+def plot_playground(pg: Playground, show_test: bool = True) -> Figure:
+    """A static figure of the playground's two main views (for notebooks)."""
+    fig, (ax_out, ax_loss) = plt.subplots(1, 2, figsize=(9.5, 3.8))
+    draw_views(pg, ax_out, ax_loss, show_test=show_test)
+    fig.tight_layout()
+    return fig

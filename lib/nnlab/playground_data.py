@@ -35,7 +35,7 @@ class Config:
     activation: str = "tanh"
     hidden_layers: int = 2
     neurons: int = 4
-    lr: float = 0.03
+    lr: float = 0.3
     batch_size: int = 10
     l1: float = 0.0
     l2: float = 0.0

@@ -5,6 +5,7 @@ short chunks on the kernel's asyncio loop (so the notebook stays responsive and 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import html
 import io
@@ -12,56 +13,18 @@ import time
 from functools import partial
 
 import ipywidgets as W
-import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
-from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from PIL import Image
 
-from .playground import Playground
+from .playground import ORANGE_BLUE, Playground, draw_views, plot_playground  # noqa: F401  (re-exported)
 from .playground_data import ACTIVATIONS, BOUNDS, DATASETS, REGULARIZATION, Config
 from .widgets import int_slider, log_slider
 
-# Okabe-Ito orange (label 0 / negative) to blue (label 1 / positive): readable with colour blindness.
-ORANGE_BLUE = LinearSegmentedColormap.from_list("orange_blue", ["#E69F00", "#FFFFFF", "#0072B2"])
 FEATURE_PAIRS = [("livingArea", "age"), ("livingArea", "lotSize"), ("livingArea", "bathrooms"),
                  ("age", "landValue"), ("bedrooms", "bathrooms"), ("landValue", "pctCollege")]
-
-
-def draw_views(pg: Playground, ax_out: Axes, ax_loss: Axes, resolution: int = 40, show_test: bool = True) -> dict:
-    """Draw the output over the plane with the data (ax_out) and the loss curves (ax_loss); return the artists."""
-    d, c = pg.data, pg.config
-    cls = d.task == "classification"
-    lim = (0.0, 1.0) if cls else (float(d.y.min()), float(d.y.max()))
-    im = ax_out.imshow(pg.output_grid(resolution), extent=d.extent, origin="lower", cmap=ORANGE_BLUE,
-                       vmin=lim[0], vmax=lim[1], aspect="auto", interpolation="bilinear")
-    x, y = d.x.numpy(), d.y.numpy()
-    kw = dict(cmap=ORANGE_BLUE, vmin=lim[0], vmax=lim[1], s=9)
-    tr, te = d.train.numpy(), d.test.numpy()
-    ax_out.scatter(x[tr, 0], x[tr, 1], c=y[tr], edgecolors="#FFFFFF", linewidths=0.4, label="train", **kw)
-    if show_test:
-        ax_out.scatter(x[te, 0], x[te, 1], c=y[te], edgecolors="#000000", linewidths=0.6, label="test", **kw)
-    ax_out.set(xlim=d.extent[:2], ylim=d.extent[2:], xlabel=d.axis_labels[0], ylabel=d.axis_labels[1],
-               title=f"{c.dataset}: " + ("P(label 1) over the plane" if cls else "prediction over the plane"))
-    ax_out.grid(False)
-    h = pg.loss_curves()
-    train, = ax_loss.plot(h["epoch"], h["train"], color="#0072B2", label="train")
-    test, = ax_loss.plot(h["epoch"], h["test"], color="#D55E00", label="test")
-    ax_loss.set(xlabel="epoch", ylabel="BCE loss" if cls else "MSE (standardised)",
-                title="loss: train and test")
-    ax_loss.legend(fontsize=8)
-    return {"image": im, "train": train, "test": test}
-
-
-def plot_playground(pg: Playground, show_test: bool = True) -> Figure:
-    """A static figure of the playground's two main views (for notebooks)."""
-    fig, (ax_out, ax_loss) = plt.subplots(1, 2, figsize=(9.5, 3.8))
-    draw_views(pg, ax_out, ax_loss, show_test=show_test)
-    fig.tight_layout()
-    return fig
 
 
 def neuron_mosaic(pg: Playground, resolution: int = 16, zoom: int = 4) -> bytes:
@@ -89,8 +52,9 @@ class Renderer:
     paints only the output image, the points and the loss lines (a full draw only after a reset or when the
     loss axes must grow). PNG bytes come straight from the canvas buffer."""
 
-    def __init__(self, resolution: int = 40) -> None:
+    def __init__(self, resolution: int = 40, show_test: bool = True) -> None:
         self.fig = Figure(figsize=(8.4, 3.3), dpi=72)
+        self.show_test = show_test
         self.canvas = FigureCanvasAgg(self.fig)
         self.resolution, self._version, self._artists, self._background = resolution, None, {}, None
         self.full_draws = 0
@@ -103,15 +67,15 @@ class Renderer:
     def png(self, pg: Playground) -> bytes:
         """Redraw for pg's current state and return the PNG bytes."""
         h = pg.loss_curves()
-        if self._version != (pg.version, id(pg)):
+        if self._version != pg.version:
             self.fig.clear()
             ax_out, ax_loss = self.fig.subplots(1, 2, width_ratios=[1, 1.3])
-            self._artists = draw_views(pg, ax_out, ax_loss, self.resolution)
+            self._artists = draw_views(pg, ax_out, ax_loss, self.resolution, self.show_test)
             self._artists["points"] = ax_out.collections
             for artist in [self._artists["image"], self._artists["train"], self._artists["test"],
                            *self._artists["points"]]:
                 artist.set_animated(True)
-            self._ax_loss, self._version = ax_loss, (pg.version, id(pg))
+            self._ax_loss, self._version = ax_loss, pg.version
             self.fig.tight_layout()
             self._limits = (0.0, 0.0)
         finite = np.isfinite(h["train"]) & np.isfinite(h["test"])
@@ -142,18 +106,19 @@ class PlaygroundWidget:
 
     def __init__(self, playground: Playground | None = None, steps_per_chunk: int = 5,
                  max_redraws_per_s: float = 8.0) -> None:
-        self.playground = playground if playground is not None else Playground(Config(lr=0.3))
+        self.playground = playground if playground is not None else Playground(Config())
         self.steps_per_chunk, self.min_interval = steps_per_chunk, 1.0 / max_redraws_per_s
         self.renderer, self.redraws, self.playing, self._task, self._syncing = Renderer(), 0, False, None, False
-        self.last_status = ""
+        self.last_status = ""  # the status line's text, as nnlab.widgets.Panel
         c, style = self.playground.config, {"description_width": "initial"}
-        dd = lambda desc, options, value: W.Dropdown(options=options, value=value, description=desc,  # noqa: E731
-                                                     style=style, layout=W.Layout(width="190px"))
+        dd = lambda desc, options, value, width="190px": W.Dropdown(  # noqa: E731
+            options=options, value=value, description=desc, style=style, layout=W.Layout(width=width))
         fl = lambda desc, value, lo, hi, step: W.FloatSlider(value=value, min=lo, max=hi, step=step,  # noqa: E731
                                                             description=desc, continuous_update=False, style=style)
         self.controls = {
             "dataset": dd("data set", DATASETS, c.dataset),
-            "features": dd("houses features", [(f"{a}, {b}", (a, b)) for a, b in FEATURE_PAIRS], c.features),
+            "features": dd("houses features", [(f"{a}, {b}", (a, b)) for a, b in FEATURE_PAIRS], c.features,
+                           "300px"),
             "activation": dd("activation", ACTIVATIONS, c.activation),
             "hidden_layers": int_slider("hidden layers", c.hidden_layers, *BOUNDS["hidden_layers"]),
             "neurons": int_slider("neurons per layer", c.neurons, *BOUNDS["neurons"]),
@@ -166,7 +131,7 @@ class PlaygroundWidget:
         for name, control in self.controls.items():
             control.observe(partial(self._changed, name), names="value")
         self.buttons = {name: W.Button(description=label, layout=W.Layout(width="auto"))
-                        for name, label in [("play", "▶ play"), ("pause", "⏸ pause"), ("step", "step"),
+                        for name, label in [("play", "▶ play"), ("pause", "‖ pause"), ("step", "step"),
                                             ("reset", "reset"), ("seed", "new seed"), ("save", "save"),
                                             ("load", "load")]}
         actions = {"play": self.play, "pause": self.pause, "step": lambda: self._do(self.playground.step, 1),
@@ -175,18 +140,19 @@ class PlaygroundWidget:
         for name, button in self.buttons.items():
             button.on_click(lambda _b, f=actions[name]: f())
         self.filename = W.Text(value="experiment.json", layout=W.Layout(width="150px"))
+        self.show_test = W.Checkbox(value=True, description="show test points", indent=False)
+        self.show_test.observe(self._toggle_test, names="value")
         self.epoch, self.status = W.HTML(), W.HTML()
         self.plane, self.neurons = W.Image(format="png"), W.Image(format="png")
         self.widget = W.VBox([
             W.HTML("<b>Playground: a small network learning a 2-D data set</b>"),
             W.HBox(list(self.buttons.values())[:5] + [self.epoch], layout=W.Layout(align_items="center")),
             W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")),
-            W.HBox([self.buttons["save"], self.buttons["load"], self.filename]), self.status,
+            W.HBox([self.buttons["save"], self.buttons["load"], self.filename, self.show_test]), self.status,
             W.HBox([self.plane, W.VBox([W.HTML("hidden neurons (one row per layer)"), self.neurons])])])
         self._sync_enabled()
         self.redraw()
 
-    # ---- drawing -----------------------------------------------------------------------------
     def redraw(self) -> str:
         """Redraw both views, the epoch counter and the status line; return the status."""
         pg = self.playground
@@ -196,6 +162,10 @@ class PlaygroundWidget:
         self._show(pg.summary())
         self.redraws += 1
         return self.last_status
+
+    def _toggle_test(self, change: dict) -> None:
+        self.renderer.show_test, self.renderer._version = change["new"], None  # rebuild the plane view
+        self.redraw()
 
     def _show(self, status: str) -> None:
         self.last_status = status
@@ -207,7 +177,6 @@ class PlaygroundWidget:
         self._sync_controls()
         self.redraw()
 
-    # ---- controls ----------------------------------------------------------------------------
     def _changed(self, name: str, change: dict) -> None:
         if self._syncing:
             return
@@ -228,16 +197,14 @@ class PlaygroundWidget:
         self._sync_enabled()
         self.redraw()
 
+    @contextlib.contextmanager
     def _quiet(self):
-        widget = self
-
-        class _Quiet:
-            def __enter__(self):
-                widget._syncing = True
-
-            def __exit__(self, *exc):
-                widget._syncing = False
-        return _Quiet()
+        """Change controls without reacting to the changes (bounds and values follow the playground)."""
+        self._syncing = True
+        try:
+            yield
+        finally:
+            self._syncing = False
 
     def _sync_enabled(self) -> None:
         c = self.playground.config
@@ -253,7 +220,6 @@ class PlaygroundWidget:
                 control.value = getattr(c, name)
         self._sync_enabled()
 
-    # ---- running -----------------------------------------------------------------------------
     def play(self) -> None:
         """Start training in chunks on the running event loop (the kernel's); returns at once."""
         if self._task is not None and not self._task.done():
@@ -282,7 +248,6 @@ class PlaygroundWidget:
             self.playing = False
             self.redraw()
 
-    # ---- save / load -------------------------------------------------------------------------
     def save(self, path: str) -> None:
         """Write the experiment (settings, seed, weights, history) as JSON."""
         self.playground.save(path)
@@ -303,5 +268,5 @@ class PlaygroundWidget:
 
 
 def playground(**settings) -> PlaygroundWidget:
-    """The notebook-08 widget; keyword settings as in ``Config`` (default: circle, tanh, 2x4, lr 0.3)."""
-    return PlaygroundWidget(Playground(Config(**{"lr": 0.3, **settings})))
+    """The notebook-08 widget; keyword settings as in ``Config`` (default: circle, tanh, 2 x 4 neurons, lr 0.3)."""
+    return PlaygroundWidget(Playground(Config(**settings)))

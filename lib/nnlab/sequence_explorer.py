@@ -2,17 +2,17 @@
 training record and show its training loss and its free-run simulation on the test record.
 
 Settings: model type, hidden size, subsequence length, overlap between subsequences, washout (first samples
-of each subsequence left out of the loss) and learning rate. Uses ``torch.nn.RNN`` / ``torch.nn.LSTM``.
+of each subsequence left out of the loss) and learning rate. Training and simulation are ``nnlab.sequences``'
+``make_model`` / ``fit`` / ``simulate`` / ``sim_rmse`` (06-07), on ``torch.nn.RNN`` / ``torch.nn.LSTM``.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import matplotlib.pyplot as plt
 import numpy as np
-import torch
-import torch.nn as nn
 from matplotlib.figure import Figure
 
 MODELS = ("RNN", "LSTM")
@@ -30,21 +30,15 @@ class TanksData:
     y_test: np.ndarray
     ts: float
     n_skip: int
-    source: str
 
 
+@lru_cache(maxsize=1)
 def load_tanks() -> TanksData:
-    """The cascaded-tanks records via nnlab.systems (the shipped CSVs; simulated from their spec if not shipped)."""
-    from .data import DataFileError
-    from .systems import generate, load_record
+    """The shipped cascaded-tanks records (nnlab.systems.load_record, SHA-256 checked): u, y (1024,) in volts."""
+    from .systems import load_record
 
-    try:
-        train, test = load_record("cascaded_tanks", "train"), load_record("cascaded_tanks", "test")
-        source = "data/cascaded_tanks_*.csv"
-    except DataFileError:
-        train, test = generate("cascaded_tanks", "train"), generate("cascaded_tanks", "test")
-        source = "nnlab.systems.generate (records not shipped yet)"
-    return TanksData(train.u, train.y, test.u, test.y, train.ts, train.n_skip, source)
+    train, test = load_record("cascaded_tanks", "train"), load_record("cascaded_tanks", "test")
+    return TanksData(train.u, train.y, test.u, test.y, train.ts, train.n_skip)
 
 
 @dataclass(frozen=True)
@@ -57,7 +51,7 @@ class SeqSettings:
     overlap: float = 0.5
     washout: int = 16
     lr: float = 0.05
-    iterations: int = 200
+    iterations: int = 100
     seed: int = 0
 
     def validate(self, n_samples: int = 1024) -> None:
@@ -77,27 +71,6 @@ class SeqSettings:
     def stride(self) -> int:
         """Samples between the starts of two subsequences: round(length * (1 - overlap)), at least 1."""
         return max(1, round(self.length * (1 - self.overlap)))
-
-
-class SeqModel(nn.Module):
-    """u (B, T, 1) -> y (B, T, 1): one RNN/LSTM layer (batch_first) and a linear read-out of h(t)."""
-
-    def __init__(self, kind: str, hidden: int) -> None:
-        super().__init__()
-        self.rnn = (nn.LSTM if kind == "LSTM" else nn.RNN)(1, hidden, batch_first=True)
-        self.readout = nn.Linear(hidden, 1)
-
-    def forward(self, u: torch.Tensor) -> torch.Tensor:
-        h, _ = self.rnn(u)  # (B, T, H), zero initial state
-        return self.readout(h)
-
-
-def subsequences(u: np.ndarray, y: np.ndarray, length: int, stride: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Cut (T,) records into Q windows: u, y (Q, length, 1) float32, starts 0, stride, 2*stride, ..."""
-    starts = range(0, len(u) - length + 1, stride)
-    uw = np.stack([u[s:s + length] for s in starts])[..., None]
-    yw = np.stack([y[s:s + length] for s in starts])[..., None]
-    return torch.tensor(uw, dtype=torch.float32), torch.tensor(yw, dtype=torch.float32)
 
 
 @dataclass(frozen=True)
@@ -126,7 +99,7 @@ _CACHE: dict[tuple[SeqSettings, int], tuple[TanksData, SeqResult]] = {}  # revis
 
 
 def explore_sequence(settings: SeqSettings, data: TanksData | None = None, cache: bool = True) -> SeqResult:
-    """Train (Adam, all windows as one batch, loss after the washout) and simulate the test record free-run."""
+    """Train (nnlab.sequences.fit: Adam, batches of windows, loss after the washout), simulate the test record free-run."""
     data = data if data is not None else load_tanks()
     settings.validate(len(data.u_train))
     key = (settings, id(data))
@@ -141,28 +114,15 @@ def explore_sequence(settings: SeqSettings, data: TanksData | None = None, cache
 
 
 def _explore(settings: SeqSettings, data: TanksData) -> SeqResult:
-    um, us, ym, ys = data.u_train.mean(), data.u_train.std(), data.y_train.mean(), data.y_train.std()
-    uw, yw = subsequences((data.u_train - um) / us, (data.y_train - ym) / ys, settings.length, settings.stride)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(settings.seed)
-        model = SeqModel(settings.model, settings.hidden)
-    opt = torch.optim.Adam(model.parameters(), lr=settings.lr)
-    losses, diverged_at = [], None
-    for it in range(1, settings.iterations + 1):
-        loss = ((model(uw) - yw)[:, settings.washout:] ** 2).mean()
-        if not math.isfinite(loss.item()):
-            diverged_at = it
-            break
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        losses.append(loss.item())
-    with torch.no_grad():  # free run: the model sees only the test input, from a zero state
-        u_test = torch.tensor((data.u_test - um) / us, dtype=torch.float32)[None, :, None]
-        y_sim = model(u_test)[0, :, 0].double().numpy() * ys + ym
-    err = (y_sim - data.y_test)[data.n_skip:]
-    rmse = float(np.sqrt(np.mean(err ** 2))) if diverged_at is None else float("nan")
-    return SeqResult(settings, np.array(losses), y_sim, rmse, len(uw), diverged_at)
+    from .sequences import fit, make_model, sim_rmse, simulate
+
+    model = make_model(settings.model.lower(), settings.hidden, seed=settings.seed)
+    res = fit(model, data.u_train, data.y_train, length=settings.length, stride=settings.stride,
+              washout=settings.washout, steps=settings.iterations, lr=settings.lr, seed=settings.seed)
+    y_sim = simulate(model, data.u_test)  # free run: the model sees only the test input, from a zero state
+    diverged = None if res.diverged_at is None else res.diverged_at + 1
+    rmse = sim_rmse(data.y_test, y_sim, data.n_skip) if diverged is None else float("nan")
+    return SeqResult(settings, res.losses, y_sim, rmse, res.windows, diverged)
 
 
 def plot_sequence(result: SeqResult, data: TanksData) -> Figure:
@@ -176,18 +136,18 @@ def plot_sequence(result: SeqResult, data: TanksData) -> Figure:
         ax2.plot(t, result.y_sim, color="#D55E00", lw=1, label=f"simulated, RMSE {result.rmse:.3f} V")
     ax2.set(xlabel="time (s)", ylabel="lower tank level y (V)",
             title=f"free-run simulation on the test record ({result.settings.model})")
-    ax2.legend(fontsize=8, loc="upper right")
+    ax2.legend(fontsize=8, loc="lower left", frameon=True)
     fig.tight_layout()
     return fig
 
 
-def sequence_explorer(settings: SeqSettings | None = None):
+def sequence_explorer(settings: SeqSettings | None = None, data: TanksData | None = None):
     """The widget: model, hidden size, subsequence length, overlap, washout, learning rate -> widgets.Panel."""
     import ipywidgets as W
 
     from .widgets import Panel, int_slider, log_slider
 
-    s, data = settings or SeqSettings(), load_tanks()
+    s, data = settings or SeqSettings(), data if data is not None else load_tanks()
     controls = {
         "model": W.Dropdown(options=MODELS, value=s.model, description="model"),
         "hidden": int_slider("hidden size", s.hidden, 1, 32),

@@ -20,7 +20,8 @@ def open_and_run_all(page, lab, name: str) -> None:
     """Open a notebook, wait for its kernel, run all cells and check every code cell ran."""
     if not (lab.root_dir / name).exists():
         pytest.skip(f"notebooks/{name} does not exist yet")
-    page.goto(f"{lab.url}/lab/tree/{name}?token={lab.token}")
+    workspace = name.split("_")[0]  # a fresh workspace per notebook: no tab of an earlier test is restored
+    page.goto(f"{lab.url}/lab/workspaces/nb{workspace}/tree/{name}?reset&token={lab.token}")
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
                            " && window.jupyterapp.shell.currentWidget.sessionContext"
                            " && window.jupyterapp.shell.currentWidget.sessionContext.session"
@@ -34,6 +35,16 @@ def open_and_run_all(page, lab, name: str) -> None:
                           ":has-text('Traceback')")
     assert errors.count() == 0 or page.locator(".jp-Cell[data-tags*='raises-exception']").count() > 0
     lab.wait_kernels_idle()
+
+
+def scroll_to_cell(page, text: str) -> None:
+    """Make the first cell whose source contains `text` the active cell and scroll it to the top."""
+    index = page.evaluate("""async (text) => {
+        const nb = window.jupyterapp.shell.currentWidget.content;
+        const i = nb.widgets.findIndex(c => c.model.sharedModel.getSource().includes(text));
+        if (i >= 0) { nb.activeCellIndex = i; await nb.scrollToItem(i, 'start'); }
+        return i; }""", text)
+    assert index >= 0, f"no cell contains {text!r}"
 
 
 def slider(page, description: str):
@@ -53,7 +64,7 @@ def wait_changed(page, locator, attribute: str, before: str | None, timeout: flo
     """Wait until locator's attribute (or inner text, attribute='text') differs from before; return it."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        now = locator.inner_text() if attribute == "text" else locator.get_attribute(attribute)
+        now = locator.text_content() if attribute == "text" else locator.get_attribute(attribute)
         if now != before:
             return now
         page.wait_for_timeout(100)
@@ -62,12 +73,13 @@ def wait_changed(page, locator, attribute: str, before: str | None, timeout: flo
 
 def test_notebook01_descent_explorer(page, lab):
     open_and_run_all(page, lab, NB01)
+    scroll_to_cell(page, "descent_explorer(")
     panel = page.locator(".widget-vbox", has=slider(page, "learning rate")).last
     image = panel.locator(".widget-output img").first
     image.scroll_into_view_if_needed()
     before_src = image.get_attribute("src")
     status = panel.locator(".widget-html-content").nth(1)
-    before_status = status.inner_text()
+    before_status = status.text_content()
     press_on_handle(page, "learning rate", "End")  # the largest learning rate: gradient descent diverges
     after_status = wait_changed(page, status, "text", before_status)
     assert "Diverged" in after_status, after_status
@@ -80,20 +92,21 @@ def test_notebook01_descent_explorer(page, lab):
 
 def test_notebook08_playground_play_pause_and_controls(page, lab):
     open_and_run_all(page, lab, NB08)
+    scroll_to_cell(page, "playground(dataset=")
     epoch = page.locator(".widget-html-content", has_text="epoch").first
     plane = page.locator(".widget-image").first
     plane.scroll_into_view_if_needed()
-    assert "epoch 0.00" in epoch.inner_text()  # play is not started by the notebook
+    assert "epoch 0.00" in epoch.text_content()  # play is not started by the notebook
     before_src = plane.get_attribute("src")
 
     page.get_by_role("button", name="▶ play", exact=True).click()
-    running = wait_changed(page, epoch, "text", epoch.inner_text())
+    running = wait_changed(page, epoch, "text", epoch.text_content())
     page.wait_for_timeout(1500)
-    page.get_by_role("button", name="⏸ pause", exact=True).click()
+    page.get_by_role("button", name="‖ pause", exact=True).click()
     page.wait_for_timeout(700)
-    paused = epoch.inner_text()
+    paused = epoch.text_content()
     page.wait_for_timeout(1000)
-    assert epoch.inner_text() == paused, "training went on after pause"
+    assert epoch.text_content() == paused, "training went on after pause"
     steps = lambda text: int(re.search(r"step (\d+)", text).group(1))  # noqa: E731
     assert steps(paused) > steps(running) > 0
     assert plane.get_attribute("src") != before_src
@@ -103,10 +116,11 @@ def test_notebook08_playground_play_pause_and_controls(page, lab):
     before_neurons = neurons.get_attribute("src")
     press_on_handle(page, "hidden layers", "Home")  # 0 hidden layers: resets, neurons slider disabled
     wait_changed(page, neurons, "src", before_neurons)
-    assert "epoch 0.00" in epoch.inner_text()
+    assert "epoch 0.00" in epoch.text_content()
     page.get_by_role("button", name="step", exact=True).click()
     wait_changed(page, epoch, "text", "epoch 0.00")
 
+    scroll_to_cell(page, "sequence_explorer(")
     seq_image = page.locator(".widget-vbox", has=slider(page, "hidden size")).last.locator(".widget-output img")
     before_seq = seq_image.first.get_attribute("src")
     press_on_handle(page, "hidden size", "Home")  # retrains the sequence model with 1 hidden unit
