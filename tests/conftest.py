@@ -15,3 +15,8 @@ def _one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(previous)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the real-browser tests last: sync Playwright keeps an event loop in the main thread for the session."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

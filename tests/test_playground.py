@@ -21,6 +21,14 @@ def one_thread():
     torch.set_num_threads(before)
 
 
+def _run(coro):
+    """asyncio.run in a fresh thread: the browser tests' sync Playwright keeps an event loop in the main thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def weights_equal(a: Playground, b: Playground) -> bool:
     sa, sb = a.model.state_dict(), b.model.state_dict()
     return sa.keys() == sb.keys() and all(torch.equal(sa[k], sb[k]) for k in sa)
@@ -298,7 +306,7 @@ def test_play_runs_in_chunks_and_pause_stops_it():
         await asyncio.sleep(0.01)
         return w, steps
 
-    w, steps = asyncio.run(scenario())
+    w, steps = _run(scenario())
     assert steps >= 100 and steps % 5 == 0 and w.playground.steps == steps and not w.playing
     assert w.redraws >= 2 and f"step {steps}" in w.epoch.value
 
@@ -310,7 +318,7 @@ def test_play_stops_by_itself_on_divergence():
         await asyncio.wait_for(w._task, timeout=10)
         return w
 
-    w = asyncio.run(scenario())
+    w = _run(scenario())
     assert w.last_status.startswith("⚠ Diverged") and not w.playing
 
 
