@@ -11,15 +11,6 @@ from nnlab.systems import load_record
 RNG = np.random.default_rng(0)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny nets train fastest (and reproducibly) on one thread, as in the notebooks; restore afterwards."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def linear_system(theta: np.ndarray, u: np.ndarray, y_init: np.ndarray, na: int, nb: int) -> np.ndarray:
     """Reference: y(k) = sum a_i y(k-i) + sum b_j u(k-j) + c, written out plainly."""
     y = list(y_init)

@@ -12,15 +12,6 @@ from nnlab.playground_data import ACTIVATIONS, CLASSIFICATION, DATASETS, REGULAR
 from nnlab.playground_widget import PlaygroundWidget, neuron_mosaic, playground
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """One thread, as in the notebooks (nnlab.setup): results and timings do not depend on the machine's load."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def _run(coro):
     """asyncio.run in a fresh thread: the browser tests' sync Playwright keeps an event loop in the main thread."""
     from concurrent.futures import ThreadPoolExecutor

@@ -14,14 +14,6 @@ from nnlab.bptt import LSTMLayerBPTT, RNNLayerBPTT, lstm_layer_bptt, rnn_layer_b
 from nnlab.recurrent import LSTM, RNN, lstm_cell, rnn_cell
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """One thread, as in the notebooks (nnlab.setup): faster for these small ops and deterministic."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
 TOL = {torch.float64: 1e-10, torch.float32: 1e-5}
 I, H, P, L, N = 3, 5, 2, 6, 4          # input size, hidden size, proj size, sequence length, batch
 

@@ -9,15 +9,6 @@ from nnlab.sequence_explorer import (SeqResult, SeqSettings, explore_sequence, l
                                      sequence_explorer)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """One thread, as in the notebooks (nnlab.setup): results and timings do not depend on the machine's load."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 @pytest.fixture(scope="module")
 def tanks():
     return load_tanks()
