@@ -199,7 +199,7 @@ def predict_one_step(model: nn.Module | np.ndarray, u: np.ndarray, y: np.ndarray
     return np.concatenate([np.asarray(y, dtype=np.float64)[:max(na, nb)], pred])
 
 
-def sim_rmse(y: np.ndarray, y_hat: np.ndarray, n_skip: int) -> float:
+def sim_rmse(y: np.ndarray, y_hat: np.ndarray, n_skip: int = 0) -> float:
     """Root-mean-square error over samples n_skip..T-1 (inf if y_hat is not finite there)."""
     y, y_hat = np.asarray(y, dtype=np.float64), np.asarray(y_hat, dtype=np.float64)
     if y.shape != y_hat.shape or y.ndim != 1:

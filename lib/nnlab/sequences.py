@@ -16,6 +16,7 @@ import torch
 import torch.nn as nn
 
 from . import recurrent
+from .narx import sim_rmse  # the field's score, shared with the NARX models
 
 __all__ = ["SequenceModel", "make_model", "near_identity_", "full_sequence", "subsequences", "washout_mse", "FitResult",
            "fit", "simulate", "sim_rmse", "n_params", "draw_unrolled", "explore", "explorer"]
@@ -203,17 +204,6 @@ def simulate(model: SequenceModel, u, y_init=None) -> np.ndarray:
     y_t = None if y_init is None else torch.as_tensor(np.asarray(y_init, dtype=np.float32)).reshape(1, -1)
     with torch.no_grad():
         return model(u_t[None], y_t)[0].double().numpy()
-
-
-def sim_rmse(y, y_hat, n_skip: int = 0) -> float:
-    """Simulation RMSE over samples n_skip..T-1 (the field's score; inf if y_hat is not finite there)."""
-    y, y_hat = np.asarray(y, dtype=np.float64), np.asarray(y_hat, dtype=np.float64)
-    if y.shape != y_hat.shape or y.ndim != 1:
-        raise ValueError(f"y and y_hat must be 1-D of equal length, got {y.shape} and {y_hat.shape}")
-    if not 0 <= n_skip < y.size:
-        raise ValueError(f"n_skip must lie in 0..{y.size - 1}, got {n_skip}")
-    e = y[n_skip:] - y_hat[n_skip:]
-    return float(np.sqrt(np.mean(e ** 2))) if np.isfinite(e).all() else math.inf
 
 
 def n_params(model: nn.Module) -> int:
