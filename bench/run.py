@@ -72,7 +72,7 @@ def bench_micro() -> None:
     if not modules:
         return
     print("\n## Micro-benchmarks (ratios against a reference measured in the same run)\n")
-    print(f"{'benchmark':58s} {'value':>10s} {'target':>10s}  ok")
+    print(f"{'benchmark':72s} {'value':>10s} {'target':>10s}  ok")
     for path in modules:
         spec = importlib.util.spec_from_file_location(path.stem, path)
         module = importlib.util.module_from_spec(spec)
@@ -82,7 +82,7 @@ def bench_micro() -> None:
             ok = "" if target is None else ("yes" if (value >= target if row.get("higher_is_better") else value <= target) else "NO")
             shown = f"{value:10.3g}"
             tgt = "" if target is None else (">= " if row.get("higher_is_better") else "<= ") + f"{target:g}"
-            print(f"{row['name'] + ' (' + row.get('unit', '') + ')':58s} {shown} {tgt:>10s}  {ok}", flush=True)
+            print(f"{row['name'] + ' (' + row.get('unit', '') + ')':72s} {shown} {tgt:>10s}  {ok}", flush=True)
 
 
 def main() -> None:
