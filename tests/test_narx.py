@@ -187,3 +187,14 @@ def test_fit_narx_reproduces_the_notebook_recipe(tanks):
     y_a, y_b = (narx.simulate(m, test.u, test.y[:5], 2, 5) for m in (net, manual))
     assert np.array_equal(y_a, y_b) and narx.n_params(net) == 161
     assert narx.sim_rmse(test.y, y_a, 5) < one_step_rmse
+
+
+def test_simulation_training_progress_bar_changes_no_number(tanks, capsys):
+    """progress=True draws a tqdm bar over the steps (on stderr outside a notebook) and gives the same losses."""
+    train, _ = tanks
+    nets = [narx.train_one_step(train.u, train.y, 2, 5, hidden=4, steps=5)[0] for _ in range(2)]
+    quiet = narx.train_simulation(nets[0], train.u, train.y, horizon=10, batch=4, steps=3)
+    assert capsys.readouterr().err == ""
+    shown = narx.train_simulation(nets[1], train.u, train.y, horizon=10, batch=4, steps=3, progress=True)
+    assert "simulation training" in capsys.readouterr().err
+    np.testing.assert_array_equal(quiet, shown)

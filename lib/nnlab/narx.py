@@ -241,9 +241,10 @@ def train_one_step(u: np.ndarray, y: np.ndarray, na: int, nb: int, hidden: int =
 
 
 def train_simulation(model: NarxNet, u: np.ndarray, y: np.ndarray, horizon: int = 60, batch: int = 32,
-                     steps: int = 150, lr: float = 3e-3, seed: int = 0) -> np.ndarray:
+                     steps: int = 150, lr: float = 3e-3, seed: int = 0, progress: bool = False) -> np.ndarray:
     """Fine-tune a net on the free-run error: unroll its own feedback over ``horizon`` samples from ``batch``
-    random start points (measured outputs only as initial lags); return losses (steps,). Modifies model in place."""
+    random start points (measured outputs only as initial lags); return losses (steps,). Modifies model in place.
+    ``progress=True`` shows a tqdm progress bar over the steps (it changes no number)."""
     na, nb = model.na, model.nb
     u, y = _pair(u, y, na, nb)
     n0 = max(na, nb)
@@ -255,7 +256,11 @@ def train_simulation(model: NarxNet, u: np.ndarray, y: np.ndarray, horizon: int 
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     decay = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0 - 0.9 * s / max(steps, 1))  # lr -> lr/10, linearly
     losses = np.empty(steps)
-    for step in range(steps):
+    step_iter = range(steps)
+    if progress:
+        from tqdm.auto import tqdm
+        step_iter = tqdm(step_iter, desc="simulation training", unit="step")
+    for step in step_iter:
         start = torch.randint(0, u.size - n0 - horizon + 1, (batch, 1), generator=gen)  # (B, 1)
         uw, yw = ut[start + idx], yt[start + idx]                   # (B, L) windows
         y_sim = unroll(model, uw, yw[:, :n0], na, nb)               # (B, horizon)
