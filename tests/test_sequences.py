@@ -103,6 +103,15 @@ def test_fit_normalises_learns_and_is_deterministic():
     assert y_sim.shape == (300,) and S.sim_rmse(y, y_sim, 20) < y.std()
 
 
+def test_progress_bar_changes_nothing(capsys):
+    """progress=True only adds a tqdm bar (on stderr outside a notebook): the same losses, bit for bit."""
+    u, y = lag_record(120)
+    runs = [S.fit(S.make_model("rnn", 4, seed=0), u, y, length=40, stride=20, washout=5, steps=6, progress=p)
+            for p in (False, True)]
+    np.testing.assert_array_equal(runs[0].losses, runs[1].losses)
+    assert "Adam steps" in capsys.readouterr().err
+
+
 def test_full_unfolding_one_window():
     u, y = lag_record(120)
     model = S.make_model("rnn", 4, impl="bptt")

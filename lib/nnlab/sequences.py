@@ -156,11 +156,11 @@ class FitResult:
 
 def fit(model: SequenceModel, u, y, *, length: int | None = 64, stride: int | None = None, washout: int = 0,
         batch_size: int = 32, steps: int = 200, lr: float = 1e-2, decay: float = 1.0, clip: float | None = 1.0,
-        weight_decay: float = 0.0, seed: int = 0) -> FitResult:
+        weight_decay: float = 0.0, seed: int = 0, progress: bool = False) -> FitResult:
     """Train on the record u, y (T,) in volts with Adam: length=None unfolds the full sequence, else windows of
     ``length`` every ``stride`` (default: length, no overlap), ``batch_size`` windows per step, shuffled each epoch;
     the learning rate falls geometrically to ``lr * decay`` at the last step; gradients clipped to norm ``clip``;
-    ``weight_decay`` > 0 shrinks the weights (AdamW; 0 is plain Adam)."""
+    ``weight_decay`` > 0 shrinks the weights (AdamW; 0 is plain Adam); ``progress`` shows a tqdm bar over the steps."""
     u_t, y_t = full_sequence(u, y)
     model.set_scaling(u_t[0], y_t[0])
     un, yn = (u_t - model.u_mean) / model.u_std, (y_t - model.y_mean) / model.y_std
@@ -176,7 +176,12 @@ def fit(model: SequenceModel, u, y, *, length: int | None = 64, stride: int | No
     losses, order, diverged, seen = [], torch.empty(0, dtype=torch.long), None, 0
     model.train()
     start = time.perf_counter()
-    for step in range(steps):
+    step_range = range(steps)
+    if progress:
+        from tqdm.auto import tqdm
+
+        step_range = tqdm(step_range, desc="Adam steps")
+    for step in step_range:
         if order.numel() == 0:                               # a new epoch: reshuffle the windows
             order = torch.randperm(q, generator=gen)
         idx, order = order[:batch_size], order[batch_size:]
