@@ -7,21 +7,23 @@ PORT    ?= 8888
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 NB      ?= notebooks/*.ipynb
 
-.PHONY: env lab test test-fast notebooks bench slides clean-env help
+.PHONY: env lab test test-fast cpu-matrix notebooks bench slides clean-env help
 
 help:
 	@echo "make lab        - open the course in JupyterLab (127.0.0.1, token login)"
 	@echo "make test       - unit tests + strict nbval on every notebook"
 	@echo "make test-fast  - unit tests only"
+	@echo "make cpu-matrix - the notebook suite again under other CPU code paths (LEGS=native,default,avx2 NB=...)"
 	@echo "make notebooks  - re-execute notebooks in fresh kernels and save outputs (NB=path to pick one)"
 	@echo "make bench      - notebook times/memory and speed ratios against references"
 	@echo "make slides     - export every notebook to offline reveal.js slides in slides/ (needs npm once)"
 
-# (Re)install when the venv is missing or requirements.txt / pyproject.toml changed.
+# (Re)install when the venv is missing or requirements.txt / pyproject.toml changed. PyTorch's CPU index is
+# used when it answers (tools/pip_requirements.py); TORCH_INDEX=default installs the default (CUDA) torch.
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON3) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q --upgrade pip
-	$(PY) -m pip install --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --disable-pip-version-check -r "$$($(PY) tools/pip_requirements.py requirements.txt $(VENV))"
 	@touch $(STAMP)
 
 env: $(STAMP)
@@ -34,6 +36,11 @@ test: env
 
 test-fast: env
 	$(PY) -m pytest tests -q -m "not browser"
+
+# The notebook suite under several CPU code paths (tools/cpu_matrix.py): outputs must not depend on the CPU.
+LEGS ?= default,avx2
+cpu-matrix: env
+	$(PY) tools/cpu_matrix.py --legs $(LEGS) $(MATRIX_FLAGS) $(NB)
 
 notebooks: env
 	$(PY) tools/execute_notebooks.py $(NB)
