@@ -4,7 +4,9 @@ import shutil
 import numpy as np
 import pytest
 
-from nnlab.data import HOUSES_CSV, DataFileError, load_houses, read_table
+from nnlab.data import HOUSES_FILE, DataFileError, data_dir, load_houses, read_table
+
+HOUSES_CSV = data_dir() / HOUSES_FILE
 
 
 def test_load_houses_shapes_split_and_units():
@@ -89,3 +91,16 @@ def test_empty_file_is_refused(tmp_path):
 def test_bad_test_fraction():
     with pytest.raises(ValueError, match="test_fraction"):
         load_houses(test_fraction=1.0)
+
+
+def test_nnlab_data_points_to_another_copy_of_the_data(tmp_path, monkeypatch):
+    shutil.copy(HOUSES_CSV, tmp_path / HOUSES_FILE)
+    monkeypatch.setenv("NNLAB_DATA", str(tmp_path))
+    assert data_dir() == tmp_path
+    assert load_houses().x_train.shape == (1382, 4)
+
+
+def test_a_missing_data_folder_says_how_to_point_to_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("NNLAB_DATA", str(tmp_path / "nowhere"))
+    with pytest.raises(DataFileError, match="NNLAB_DATA=.*nowhere.*set NNLAB_DATA to the data/ folder"):
+        load_houses()

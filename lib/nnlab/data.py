@@ -4,13 +4,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-HOUSES_CSV = DATA_DIR / "saratoga_houses.csv"
+# The course's data/ folder sits beside lib/ in the checkout (the editable install); an installed copy of
+# nnlab finds it through the NNLAB_DATA environment variable.
+SOURCE_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+HOUSES_FILE = "saratoga_houses.csv"
 HOUSES_SHA256 = "40e219b1cb6d03a95c2042b0bf425b3bd5f4382a0d729da19673fc2fa92c00f6"
 HOUSES_ROWS = 1728
 NUMERIC_COLUMNS = ("price", "lotSize", "age", "landValue", "livingArea", "pctCollege",
@@ -20,6 +23,17 @@ DEFAULT_FEATURES = ("livingArea", "bedrooms", "bathrooms", "age")
 
 class DataFileError(ValueError):
     """A data file is missing, truncated, altered or malformed."""
+
+
+def data_dir() -> Path:
+    """The course's data folder: $NNLAB_DATA when set, else data/ beside lib/ in the course's checkout."""
+    given = os.environ.get("NNLAB_DATA")
+    folder = Path(given).expanduser() if given else SOURCE_DATA_DIR
+    if not folder.is_dir():
+        where = f"NNLAB_DATA={given!r}" if given else f"{folder} (beside lib/ in the course's checkout)"
+        raise DataFileError(f"the course's data folder was not found at {where}: set NNLAB_DATA to the "
+                            "data/ folder of the course (it ships with the repository)")
+    return folder
 
 
 @dataclass(frozen=True)
@@ -37,9 +51,9 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_table(path: str | Path = HOUSES_CSV, sha256: str | None = HOUSES_SHA256) -> dict[str, np.ndarray]:
-    """Read the houses CSV after checking its SHA-256; return {column: array of 1,728 values}."""
-    path = Path(path)
+def read_table(path: str | Path | None = None, sha256: str | None = HOUSES_SHA256) -> dict[str, np.ndarray]:
+    """Read the houses CSV (default: data_dir()/saratoga_houses.csv) after checking its SHA-256; return {column: array of 1,728 values}."""
+    path = Path(path) if path is not None else data_dir() / HOUSES_FILE
     if not path.is_file():
         raise DataFileError(f"{path}: file not found. It ships with the course in data/; "
                             "restore it with `git checkout -- data/`.")
@@ -76,7 +90,7 @@ def read_table(path: str | Path = HOUSES_CSV, sha256: str | None = HOUSES_SHA256
 
 
 def load_houses(features: tuple[str, ...] | list[str] = DEFAULT_FEATURES, test_fraction: float = 0.2,
-                seed: int = 0, path: str | Path = HOUSES_CSV,
+                seed: int = 0, path: str | Path | None = None,
                 sha256: str | None = HOUSES_SHA256) -> Houses:
     """Verified houses data: x (N, len(features)) and price y (N,) in k$, split by a fixed random permutation.
 

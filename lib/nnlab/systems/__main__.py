@@ -2,9 +2,9 @@
 import sys
 from pathlib import Path
 
-from .records import DATA_DIR, write_all
+from .records import write_all
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else DATA_DIR
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else None
     for path, digest in write_all(target).items():
         print(f"{digest}  {path.name}")

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..data import DATA_DIR, DataFileError
+from ..data import DataFileError
+from ..data import data_dir as course_data_dir
 from .models import CascadedTanks, Duffing, add_noise, multisine
 
 SYSTEMS = ("cascaded_tanks", "duffing")
@@ -84,10 +85,10 @@ def _check_name(system: str, split: str) -> None:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
 
 
-def csv_path(system: str, split: str, data_dir: str | Path = DATA_DIR) -> Path:
-    """data/<system>_<split>.csv."""
+def csv_path(system: str, split: str, data_dir: str | Path | None = None) -> Path:
+    """<data_dir>/<system>_<split>.csv (default: the course's data folder, nnlab.data.data_dir())."""
     _check_name(system, split)
-    return Path(data_dir) / f"{system}_{split}.csv"
+    return Path(data_dir if data_dir is not None else course_data_dir()) / f"{system}_{split}.csv"
 
 
 def generate(system: str, split: str) -> Record:
@@ -107,10 +108,11 @@ def to_csv(record: Record, digits: int) -> bytes:
     return ("\n".join(lines) + "\n").encode("ascii")
 
 
-def write_all(data_dir: str | Path = DATA_DIR) -> dict[Path, str]:
-    """Generate and write every record; return {path: SHA-256}."""
+def write_all(data_dir: str | Path | None = None) -> dict[Path, str]:
+    """Generate and write every record (default: into the course's data folder); return {path: SHA-256}."""
     hashes = {}
-    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    data_dir = Path(data_dir) if data_dir is not None else course_data_dir()
+    data_dir.mkdir(parents=True, exist_ok=True)
     for system, split in SPECS:
         raw = to_csv(generate(system, split), SPECS[(system, split)].digits)
         path = csv_path(system, split, data_dir)
@@ -119,7 +121,7 @@ def write_all(data_dir: str | Path = DATA_DIR) -> dict[Path, str]:
     return hashes
 
 
-def load_record(system: str, split: str, data_dir: str | Path = DATA_DIR, check_sha256: bool = True) -> Record:
+def load_record(system: str, split: str, data_dir: str | Path | None = None, check_sha256: bool = True) -> Record:
     """Load a shipped record, verified by SHA-256: u (T,), y (T,) float64 volts; T = 1024 (tanks) or 4096 (duffing).
 
     Raises DataFileError (a ValueError) naming the path and the reason if the file is missing, altered or malformed.
