@@ -16,8 +16,10 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
+# ru_maxrss is in kilobytes on Linux and in bytes on macOS; the kernel prints megabytes either way.
 PEAK_CELL = ("import resource, sys\n"
-             "print('NNLAB_PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+             "per_mb = 1024 * 1024 if sys.platform == 'darwin' else 1024\n"
+             "print('NNLAB_PEAK_MB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / per_mb)")
 COURSE_TARGET_S = 150.0     # the whole course, all notebooks, on 2 cores
 COURSE_TARGET_FLOOR = 2.5   # ... about 2.5 x (number of notebooks x floor)
 
@@ -37,8 +39,7 @@ def run_notebook(nb: nbformat.NotebookNode, cwd: Path) -> tuple[float, float]:
                 raise
     seconds = time.perf_counter() - start
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
-    kb = float(text.split("NNLAB_PEAK_KB")[1].split()[0])
-    return seconds, kb / 1024
+    return seconds, float(text.split("NNLAB_PEAK_MB")[1].split()[0])
 
 
 def floor_notebook() -> nbformat.NotebookNode:

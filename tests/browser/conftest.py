@@ -1,7 +1,8 @@
 """Fixtures for the real-browser tests: a JupyterLab server on a temporary copy of the notebooks (127.0.0.1,
 random token, kernels on this environment's python) and headless Debian Chromium driven by Playwright.
 
-Every test here is marked ``browser``; all of them skip, saying why, when /usr/bin/chromium is missing.
+Every test here is marked ``browser``; all of them skip, saying why, when no Chromium is on the PATH
+(chromium, chromium-browser, google-chrome; or the one $NNLAB_CHROMIUM names).
 Teardown shuts the kernels down through the API, then ends the server's process group and any process it
 left behind, so no process survives the session.
 """
@@ -16,22 +17,23 @@ from pathlib import Path
 
 import pytest
 
-from labserver import Lab, free_port, start_lab, stop_process_tree, wait_for_http  # tests/browser/labserver.py
+from labserver import (CHROMIUM_NAMES, Lab, find_chromium, free_port, start_lab,  # tests/browser/labserver.py
+                       stop_process_tree, wait_for_http)
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = find_chromium()
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-SKIP_REASON = (f"{CHROMIUM} not found: the browser tests need Debian's chromium "
-               "(`apt-get install chromium`; .ci/run installs it)")
+SKIP_REASON = (f"no Chromium on the PATH (looked for {', '.join(CHROMIUM_NAMES)}): the browser tests need one "
+               "(Debian: `apt-get install chromium`; .ci/run installs it)")
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if Path(str(item.fspath)).parent == Path(__file__).parent:
             item.add_marker(pytest.mark.browser)
-            if not CHROMIUM.exists():
+            if CHROMIUM is None:
                 item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
 
 

@@ -4,12 +4,12 @@ Both use conftest.py's session-wide `browser`: Playwright's sync API cannot run 
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-NO_CHROMIUM = f"{CHROMIUM} not found: `apt-get install chromium` (.ci/run installs it)"
+from labserver import CHROMIUM_NAMES, find_chromium  # tests/browser/labserver.py
+
+CHROMIUM = find_chromium()
+NO_CHROMIUM = f"no Chromium on the PATH (looked for {', '.join(CHROMIUM_NAMES)}): `apt-get install chromium`"
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ REVEAL = "vendor/reveal.js/dist/reveal.js"  # the requirejs module id of reveal.
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM),
+    pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM),
     pytest.mark.skipif(not NODE_MODULES.exists(), reason="tools/slides/node_modules not installed: run `make slides`"
                        " or `(cd tools/slides && npm ci --no-audit --no-fund --ignore-scripts)`"),
 ]
