@@ -52,11 +52,11 @@ def lab(tmp_path_factory) -> Lab:
     shutil.copytree(ROOT / "notebooks", root_dir, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     port, token = free_port(), secrets.token_urlsafe(24)
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.port_retries=0",
-           "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
+           "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={root_dir}",
            "--LabApp.expose_app_in_browser=True"]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
-    process = start_lab(cmd, tmp)
+    process = start_lab(cmd, tmp, env={**os.environ, "JUPYTER_TOKEN": token})   # never on the command line
     server = Lab(f"http://127.0.0.1:{port}", token, root_dir, process)
     try:
         wait_for_http(f"{server.url}/api/status?token={token}", process, tmp / "jupyterlab.log")

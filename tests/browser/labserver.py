@@ -119,15 +119,16 @@ def stop_process_tree(process: subprocess.Popen) -> None:
             pass
 
 
-def start_lab(cmd: list[str], tmp: Path, log_name: str = "jupyterlab.log") -> subprocess.Popen:
-    """Start a JupyterLab command in its own process group, kernels on this environment's python, quiet settings."""
+def start_lab(cmd: list[str], tmp: Path, log_name: str = "jupyterlab.log",
+              env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start a JupyterLab command in its own process group (environment: env or ours), kernels on this python, quiet settings."""
     settings = tmp / "lab-settings" / "@jupyterlab"
     for extension, name, values in [("apputils-extension", "notification", {"fetchNews": "false",
                                                                              "checkForUpdates": False}),
                                     ("notebook-extension", "tracker", {"windowingMode": "none"})]:  # all cells in DOM
         (settings / extension).mkdir(parents=True, exist_ok=True)
         (settings / extension / f"{name}.jupyterlab-settings").write_text(json.dumps(values))
-    env = dict(os.environ)
+    env = dict(os.environ if env is None else env)
     env.pop("MPLBACKEND", None)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env.update(JUPYTERLAB_SETTINGS_DIR=str(tmp / "lab-settings"), JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
