@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from nnlab import narx
+from nnlab.report import approx
 from nnlab.systems import load_record
 
 RNG = np.random.default_rng(0)
@@ -163,7 +164,8 @@ def test_fit_narx_baseline_is_deterministic(tanks):
 def test_explore_orders(tanks, na, nb, hidden):
     res, status = narx.explore_orders(*tanks, na, nb, hidden)
     assert res.params_arx == na + nb + 2 and res.y_arx.shape == res.y_narx.shape == (1024,)
-    assert f"na={na}, nb={nb}, hidden={hidden}" in status and f"{res.rmse_arx:.3f} V" in status
+    assert f"na={na}, nb={nb}, hidden={hidden}" in status and f"ARX {res.rmse_arx:.3f} V" in status
+    assert f"NARX {approx(res.rmse_narx)} V" in status and f"only {approx(res.onestep_narx)} V" in status  # trained: ≈
     assert status.startswith("⚠") == (max(na, nb) > 5 or not math.isfinite(res.rmse_arx + res.rmse_narx))
 
 

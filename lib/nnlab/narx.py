@@ -21,6 +21,7 @@ import torch
 import torch.nn as nn
 
 from .ffn import mlp
+from .report import approx
 from .systems.models import check_signal
 
 NA, NB = 2, 5  # the orders notebook 05 uses for the tanks (max(NA, NB) = n_skip = 5 initial samples)
@@ -301,7 +302,9 @@ class OrderResult:
 
 
 def explore_orders(train, test, na: int, nb: int, hidden: int, seed: int = 0) -> tuple[OrderResult, str]:
-    """The notebook-05 widget's logic: fit ARX and a one-step NARX net at (na, nb, hidden); free-run both on test."""
+    """The notebook-05 widget's logic: fit ARX and a one-step NARX net at (na, nb, hidden); free-run both on test.
+
+    The status line prints ARX's least-squares RMSE plainly and the trained net's numbers with ``approx`` (≈)."""
     n0 = max(na, nb)
     theta = fit_arx(train.u, train.y, na, nb)
     net, _ = train_one_step(train.u, train.y, na, nb, hidden, steps=300, seed=seed)
@@ -312,8 +315,8 @@ def explore_orders(train, test, na: int, nb: int, hidden: int, seed: int = 0) ->
                       sim_rmse(test.y, predict_one_step(net, test.u, test.y, na, nb), test.n_skip),
                       n_params(theta), n_params(net))
     text = (f"na={na}, nb={nb}, hidden={hidden}: test simulation RMSE ARX {res.rmse_arx:.3f} V "
-            f"({res.params_arx} parameters), NARX {res.rmse_narx:.3f} V ({res.params_narx} parameters; "
-            f"its one-step RMSE is only {res.onestep_narx:.3f} V).")
+            f"({res.params_arx} parameters), NARX {approx(res.rmse_narx)} V ({res.params_narx} parameters; "
+            f"its one-step RMSE is only {approx(res.onestep_narx)} V).")
     if not math.isfinite(res.rmse_arx) or not math.isfinite(res.rmse_narx):
         text = "⚠ A free run diverged (an unstable model feeds its own errors back and grows). " + text
     elif n0 > test.n_skip:
@@ -342,7 +345,8 @@ def order_explorer(train, test, na: int = 2, nb: int = 2, hidden: int = 16):
     def update(na: int, nb: int, hidden: int):
         res, status = explore_orders(train, test, na, nb, hidden)
         fig, ax = plt.subplots(figsize=(8, 3.4))
-        plot_free_run(ax, test, {f"ARX {res.rmse_arx:.2f} V": res.y_arx, f"NARX {res.rmse_narx:.2f} V": res.y_narx})
+        plot_free_run(ax, test, {f"ARX {res.rmse_arx:.2f} V": res.y_arx,
+                                 f"NARX {approx(res.rmse_narx, '.2f')} V": res.y_narx})
         return fig, status
 
     controls = {"na": int_slider("na", na, 1, 6), "nb": int_slider("nb", nb, 0, 6),
