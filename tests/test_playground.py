@@ -121,6 +121,15 @@ def test_training_lowers_the_loss_and_counts_epochs():
     assert pg.steps == 101 and pg.epoch == pytest.approx(4 + 7 / 250)
 
 
+def test_summary_marks_trained_numbers_approximate():
+    pg = Playground(dataset="circle")
+    pg.step(25)
+    h, acc = pg.history, pg.accuracy()
+    # epoch and step are exact; the losses and the accuracy come out of training: marked ≈
+    assert pg.summary() == (f"epoch 1.00 · step 25 · train loss ≈{h['train'][-1]:.3f} · "
+                            f"test loss ≈{h['test'][-1]:.3f} · test accuracy ≈{acc:.1%}")
+
+
 def test_regression_views_and_no_accuracy():
     pg = Playground(dataset="plane", lr=0.1)
     pg.step(50)
@@ -170,7 +179,8 @@ def test_regularisation_penalty_and_effect(l1, l2):
 def test_divergence_stops_and_reports(dataset):
     pg = Playground(dataset=dataset, lr=10.0)
     done = pg.step(500)
-    assert done < 500 and pg.diverged.startswith("⚠ Diverged") and "learning rate" in pg.diverged
+    assert done < 500 and pg.diverged.startswith(f"⚠ Diverged at step ≈{pg.steps} (epoch ≈")
+    assert "the training loss reached ≈" in pg.diverged and "learning rate (now 10)" in pg.diverged
     assert pg.step(10) == 0 and pg.summary() == pg.diverged
     pg.reset()
     assert pg.diverged is None

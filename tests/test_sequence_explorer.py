@@ -50,6 +50,7 @@ def test_training_and_free_run_simulation(tanks, model, hidden, length, overlap,
     assert r.losses.shape == (8,) and np.isfinite(r.losses).all() and r.diverged_at is None
     assert r.y_sim.shape == (1024,) and np.isfinite(r.rmse) and r.rmse > 0
     assert f"{model}, H = {hidden}" in r.status() and not r.status().startswith("⚠")
+    assert f"training loss ≈{r.losses[-1]:.4f}, test simulation RMSE ≈{r.rmse:.3f} V" in r.status()  # trained: ≈
     again = explore_sequence(s, tanks, cache=False)
     assert np.array_equal(r.losses, again.losses) and np.array_equal(r.y_sim, again.y_sim)  # seeded
 
@@ -74,7 +75,7 @@ def test_rmse_skips_the_initial_samples(tanks):
 def test_divergence_is_reported_not_raised(tanks):
     ok = explore_sequence(SeqSettings(iterations=2), tanks)
     r = SeqResult(ok.settings, ok.losses[:1], ok.y_sim, float("nan"), ok.n_windows, diverged_at=2)
-    assert r.status().startswith("⚠ Diverged at iteration 2") and "learning rate" in r.status()
+    assert r.status().startswith("⚠ Diverged at iteration ≈2:") and "learning rate" in r.status()
     assert len(plot_sequence(r, tanks).axes) == 2
 
 

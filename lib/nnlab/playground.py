@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 
 from .ffn import mlp
 from .playground_data import Config, Dataset, make_dataset
+from .report import approx
 
 FORMAT = "nnlab-playground/1"
 RESET_ON = ("dataset", "activation", "hidden_layers", "neurons", "noise", "train_ratio", "n_points",
@@ -132,8 +133,10 @@ class Playground:
             self._diverge(train)
 
     def _diverge(self, loss: float) -> None:
-        self.diverged = (f"⚠ Diverged at step {self.steps} (epoch {self.epoch:.1f}): the training loss reached "
-                         f"{loss:.3g}. Lower the learning rate (now {self.config.lr:.3g}) and press reset.")
+        # where and how high it diverged come out of training: marked ≈ (nnlab.report.approx)
+        self.diverged = (f"⚠ Diverged at step {approx(self.steps, '.0f')} (epoch {approx(self.epoch, '.1f')}): "
+                         f"the training loss reached {approx(loss, '.2e')}. "
+                         f"Lower the learning rate (now {self.config.lr:.3g}) and press reset.")
 
     # ---- views' data -------------------------------------------------------------------------
     def loss_curves(self) -> dict[str, np.ndarray]:
@@ -177,14 +180,18 @@ class Playground:
         return float((pred == self.data.y[idx]).float().mean())
 
     def summary(self) -> str:
-        """One line for the learner: epoch, step, last train/test loss (and test accuracy)."""
+        """One line for the learner: epoch, step, last train/test loss (and test accuracy).
+
+        Losses and accuracy come out of training and differ in their last digits from one CPU to another:
+        they are marked ≈ (``nnlab.report.approx``); the epoch and the step count are exact.
+        """
         if self.diverged:
             return self.diverged
         h = self.history
-        text = (f"epoch {self.epoch:.2f} · step {self.steps} · train loss {h['train'][-1]:.3f} · "
-                f"test loss {h['test'][-1]:.3f}")
+        text = (f"epoch {self.epoch:.2f} · step {self.steps} · train loss {approx(h['train'][-1])} · "
+                f"test loss {approx(h['test'][-1])}")
         acc = self.accuracy()
-        return text + (f" · test accuracy {acc:.1%}" if acc is not None else "")
+        return text + (f" · test accuracy {approx(acc, '.1%')}" if acc is not None else "")
 
     # ---- save / load -------------------------------------------------------------------------
     def to_json(self, weights: bool = True) -> str:

@@ -15,6 +15,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from .report import approx
+
 MODELS = ("RNN", "LSTM")
 BOUNDS = {"hidden": (1, 64), "length": (8, 512), "overlap": (0.0, 0.9), "washout": (0, 511),
           "lr": (1e-4, 0.3), "iterations": (1, 1000)}
@@ -85,14 +87,18 @@ class SeqResult:
     diverged_at: int | None
 
     def status(self) -> str:
-        """One line for the learner (starts with ⚠ when training diverged)."""
+        """One line for the learner (starts with ⚠ when training diverged).
+
+        The loss, the RMSE and the iteration of a divergence come out of training: marked ≈
+        (``nnlab.report.approx``); the settings and the number of subsequences are exact.
+        """
         s = self.settings
         if self.diverged_at is not None:
-            return (f"⚠ Diverged at iteration {self.diverged_at}: the loss became non-finite. "
+            return (f"⚠ Diverged at iteration {approx(self.diverged_at, '.0f')}: the loss became non-finite. "
                     f"Lower the learning rate (now {s.lr:.3g}).")
         return (f"{s.model}, H = {s.hidden}: {self.n_windows} subsequences of {s.length} (stride {s.stride}), "
-                f"washout {s.washout}; training loss {self.losses[-1]:.4f}, "
-                f"test simulation RMSE {self.rmse:.3f} V")
+                f"washout {s.washout}; training loss {approx(self.losses[-1], '.4f')}, "
+                f"test simulation RMSE {approx(self.rmse)} V")
 
 
 _CACHE: dict[tuple[SeqSettings, int], tuple[TanksData, SeqResult]] = {}  # revisited settings return at once
@@ -133,7 +139,7 @@ def plot_sequence(result: SeqResult, data: TanksData) -> Figure:
     t = np.arange(len(data.y_test)) * data.ts
     ax2.plot(t, data.y_test, color="#000000", lw=1, label="measured (test)")
     if result.diverged_at is None:
-        ax2.plot(t, result.y_sim, color="#D55E00", lw=1, label=f"simulated, RMSE {result.rmse:.3f} V")
+        ax2.plot(t, result.y_sim, color="#D55E00", lw=1, label=f"simulated, RMSE {approx(result.rmse)} V")
     ax2.set(xlabel="time (s)", ylabel="lower tank level y (V)",
             title=f"free-run simulation on the test record ({result.settings.model})")
     ax2.legend(fontsize=8, loc="lower left", frameon=True)
