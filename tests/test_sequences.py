@@ -167,10 +167,15 @@ def test_explore_and_explorer():
     for run in runs:
         assert run.y_sim.shape == (200,) and math.isfinite(run.rmse) and run.params == 4 * 4 * 7 + 32 + 5
         assert "test simulation RMSE" in run.status() and not run.status().startswith("⚠")
+        # trained numbers behind ≈ (masked by the notebooks' sanitizer), the time as "(took ...)"
+        assert f"final loss ≈{run.result.losses[-1]:.4f}; test simulation RMSE ≈{run.rmse:.3f} V" in run.status()
+        assert f"20 steps (took {run.result.seconds:.1f} s)" in run.status()
     with pytest.raises(ValueError, match="washout"):
         S.explore(train, test, washout=2)
     bad = S.Explored(S.FitResult(np.array([1.0]), 0.1, 3, 1.0, diverged_at=1), np.full(200, np.nan), math.inf, 10)
-    assert bad.status().startswith("⚠")
+    assert bad.status().startswith("⚠ training diverged (step ≈1)")
+    blown = S.Explored(S.FitResult(np.array([1.0]), 0.1, 3, 1.0), np.full(200, np.nan), math.inf, 10)
+    assert blown.status().startswith("⚠ the test simulation diverged")
     panel = S.explorer(train, test, hidden=4, length=32, washout=5, lr=1e-2, steps=10)
     assert "test simulation RMSE" in panel.last_status
     panel.controls["washout"].value = 0                       # below n_init: refused, shown in orange

@@ -17,6 +17,7 @@ import torch.nn as nn
 
 from . import recurrent
 from .narx import sim_rmse  # the field's score, shared with the NARX models
+from .report import approx
 
 __all__ = ["SequenceModel", "make_model", "near_identity_", "full_sequence", "subsequences", "washout_mse", "FitResult",
            "fit", "simulate", "sim_rmse", "n_params", "draw_unrolled", "explore", "explorer"]
@@ -246,12 +247,15 @@ class Explored:
     params: int
 
     def status(self) -> str:
-        """One line for the learner; starts with ⚠ when training diverged."""
+        """One line for the learner; starts with ⚠ when training diverged. Trained numbers are marked ≈
+        (nnlab.report.approx): their last digits differ from one machine to another."""
         r = self.result
-        if r.diverged_at is not None or not math.isfinite(self.rmse):
-            return f"⚠ training diverged (step {r.diverged_at}): lower the learning rate"
-        return (f"{r.windows} windows, {len(r.losses)} steps in {r.seconds:.1f} s, final loss {r.losses[-1]:.4f}; "
-                f"test simulation RMSE {self.rmse:.3f} V ({self.params} parameters)")
+        if r.diverged_at is not None:
+            return f"⚠ training diverged (step {approx(r.diverged_at, '.0f')}): lower the learning rate"
+        if not math.isfinite(self.rmse):
+            return "⚠ the test simulation diverged: lower the learning rate"
+        return (f"{r.windows} windows, {len(r.losses)} steps (took {r.seconds:.1f} s), final loss "
+                f"{approx(r.losses[-1], '.4f')}; test simulation RMSE {approx(self.rmse)} V ({self.params} parameters)")
 
 
 def explore(train, test, hidden: int = 16, length: int = 128, washout: int = 20, lr: float = 1e-2,
@@ -280,7 +284,7 @@ def explorer(train, test, hidden: int = 16, length: int = 128, washout: int = 20
         fig, ax = plt.subplots(figsize=(8, 3.2))
         ax.plot(test.t / 60, test.y, color="#000000", lw=1.2, label="measured")
         ax.plot(test.t / 60, np.where(np.isfinite(run.y_sim), run.y_sim, np.nan), lw=1, label="LSTM free run")
-        ax.set(xlabel="time (min)", ylabel="y (V)", title=f"LSTM H={hidden}: test simulation RMSE {run.rmse:.3f} V")
+        ax.set(xlabel="time (min)", ylabel="y (V)", title=f"LSTM H={hidden}: test simulation RMSE {approx(run.rmse)} V")
         ax.legend(fontsize=8, loc="lower right")
         return fig, run.status()
 
