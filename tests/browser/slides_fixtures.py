@@ -14,5 +14,5 @@ NO_CHROMIUM = f"no Chromium on the PATH (looked for {', '.join(CHROMIUM_NAMES)})
 
 @pytest.fixture(scope="module")
 def chromium(browser):
-    """The headless Debian Chromium of tests/browser/conftest.py (flags from shared/reference/jupyter-testing.md)."""
+    """The headless Debian Chromium of tests/browser/conftest.py (its flags keep it off the network)."""
     return browser

@@ -1,6 +1,7 @@
 """Small simulators of two system-identification benchmarks, plus their input and noise signals.
 
-Equations and fitted parameters: shared/reference/dynamical-systems.md (sections 1 and 2).
+Equations and fitted parameters as published with the Cascaded Tanks benchmark (Schoukens, Mattsson, Wigren,
+Noël, 2016) and the Silverbox benchmark (Wigren, Schoukens, 2013); data/SYSTEMS.md gives the provenance.
 Used from 05_narx_models.ipynb on; arrays are float64 numpy, time runs along the last axis.
 """
 from __future__ import annotations
