@@ -51,15 +51,14 @@ def approx(value: float, fmt: str = ".3f") -> str:
     return f"{APPROX}{number:{fmt}}"
 
 
-def close(label: str, actual: Any, expected: Any, atol: float) -> float:
-    """Assert max |actual - expected| < atol and print 'max |label| < atol ✓'; return the max difference."""
+def close(label: str, actual: Any, expected: Any, atol: float) -> None:
+    """Assert max |actual - expected| < atol and print 'max |label| < atol ✓' (returns nothing, so a cell shows no noise)."""
     if not (isinstance(atol, (int, float)) and not isinstance(atol, bool) and atol > 0):
         raise ValueError(f"close: atol must be a positive number, got {atol!r}")
     worst = _max_abs_diff(actual, expected)
     if not worst < atol:                              # NaN fails too
         raise AssertionError(f"max |{label}| = {worst:.3g}, not below {atol:.0e}")
     print(f"max |{label}| < {atol:.0e} ✓")
-    return worst
 
 
 def claim(statement: str, holds: bool, detail: str = "") -> None:
