@@ -4,6 +4,7 @@ import math
 import pytest
 import torch
 import torch.nn as nn
+from nbval_rules import sanitize  # tests/nbval_rules.py: the sanitizer file as nbval applies it
 
 from nnlab.ffn import (FeedforwardNeuralNetModel, describe_fit, explicit_forward, fit_network, house_tensors,
                        linear_params, mlp, network_explorer, param_count)
@@ -155,6 +156,17 @@ def test_describe_fit_reports_divergence(houses):
     assert fit.history.diverged
     assert describe_fit(fit, [4], "relu", 10.0, "sgd").startswith("⚠ Diverged")
     assert math.isfinite(fit.history.train[0])
+
+
+def test_describe_fit_marks_trained_numbers(houses):
+    fit = fit_network(houses, [4], "tanh", lr=1e-2, epochs=5)
+    text = describe_fit(fit, [4], "tanh", 1e-2, "adam")
+    assert sanitize(text) == ("4-4-1 tanh (25 parameters), adam lr=0.01: RMSE train≈#, "
+                                           "validation≈#, test≈#k$; best validation at epoch≈#of 5.")
+    wild = fit_network(houses, [4], "relu", lr=10.0, optimizer="sgd", epochs=20)
+    assert sanitize(describe_fit(wild, [4], "relu", 10.0, "sgd")) == (
+        "⚠ Diverged at epoch≈#: 4-4-1 relu (25 parameters), sgd lr=10; the training loss blew up. "
+        "Lower the learning rate.")
 
 
 def test_lecture_model_rejects_wrong_hidden_list():

@@ -2,9 +2,12 @@
 import numpy as np
 import pytest
 import torch
+from nbval_rules import sanitize  # tests/nbval_rules.py: the sanitizer file as nbval applies it
 
 from nnlab.regression import (Standardizer, add_bias, descent_explorer, explore_descent, gradient_descent,
                               least_squares, loss_surface, max_stable_lr, mse, surface_problem)
+
+
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +90,18 @@ def test_explore_descent_reports_each_regime(problem, lr, steps, expect):
     result, status = explore_descent(problem, lr, steps)
     assert expect in status
     assert np.all(np.isfinite(result.losses[:-1]))
+
+
+def test_explore_descent_marks_trained_numbers_and_prints_the_minimum_plainly(problem):
+    _, status = explore_descent(problem, 0.05, 30)
+    assert status.startswith("lr = 0.05, 30 steps: MSE ≈")      # the loss after descent is a trained number
+    assert f"above the least-squares minimum {problem.loss_star:,.1f} (" in status  # closed form: plain
+    masked = sanitize(status)
+    assert masked == ("lr = 0.05, 30 steps: MSE≈#(k$)²,≈#above the least-squares minimum 4,855.5 "
+                      "(not converged yet).")
+    _, status = explore_descent(problem, 1.2, 50)
+    assert sanitize(status) == ("⚠ Diverged: lr = 1.2 is above 2/λmax = 1; the loss reached≈#(k$)² "
+                                             "at step≈#. Lower the learning rate.")
 
 
 def test_widget_redraws_and_reports_divergence_without_raising():

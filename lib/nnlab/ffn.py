@@ -13,6 +13,7 @@ import torch.nn as nn
 
 from .data import load_houses
 from .regression import Standardizer
+from .report import approx
 from .training import History, mse_loss, plot_losses, train
 
 ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU, "linear": nn.Identity}
@@ -163,18 +164,23 @@ def fit_network(data: HouseTensors, hidden: list[int], activation: str = "sigmoi
 
 
 def describe_fit(fit: NetworkFit, hidden: list[int], activation: str, lr: float, optimizer: str) -> str:
-    """One line for the learner; starts with a warning sign when training diverged or the net over-fits."""
+    """One line for the learner; starts with a warning sign when training diverged or the net over-fits.
+
+    Numbers that come out of training (RMSEs, epochs, the rise of the validation loss) are marked with
+    ``approx``: their last digits differ from one CPU to another.
+    """
     net = f"4-{'-'.join(map(str, hidden))}-1 {activation} ({fit.n_params:,} parameters), {optimizer} lr={lr:.2g}"
     h = fit.history
     if h.diverged:
-        return (f"⚠ Diverged at epoch {h.diverged_at}: {net}; the training loss blew up to {h.train[-1]:.3g}. "
+        return (f"⚠ Diverged at epoch {approx(h.diverged_at, '.0f')}: {net}; the training loss blew up. "
                 "Lower the learning rate.")
-    text = (f"{net}: RMSE train {fit.train_rmse:.1f}, validation {fit.val_rmse:.1f}, test {fit.test_rmse:.1f} k$; "
-            f"best validation at epoch {h.best_epoch} of {len(h.train) - 1}.")
+    text = (f"{net}: RMSE train {approx(fit.train_rmse, '.1f')}, validation {approx(fit.val_rmse, '.1f')}, "
+            f"test {approx(fit.test_rmse, '.1f')} k$; best validation at epoch {approx(h.best_epoch, '.0f')} "
+            f"of {len(h.train) - 1}.")
     best = h.best_epoch
     if h.val[-1] > 1.05 * h.val[best] and h.train[-1] < 0.9 * h.train[best]:
         return (f"⚠ Over-fitting: {text} Since its best epoch the validation loss rose "
-                f"{100 * (h.val[-1] / h.val[best] - 1):.0f}% while the training loss kept falling: "
+                f"{approx(100 * (h.val[-1] / h.val[best] - 1), '.0f')}% while the training loss kept falling: "
                 "stop earlier or shrink the net.")
     return text
 

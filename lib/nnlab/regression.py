@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .data import load_houses
+from .report import approx
 
 
 @dataclass(frozen=True)
@@ -132,15 +133,20 @@ def surface_problem(feature: str = "livingArea") -> SurfaceProblem:
 
 
 def explore_descent(problem: SurfaceProblem, lr: float, steps: int) -> tuple[DescentResult, str]:
-    """Run gradient descent from theta = (0, 0) and describe the outcome in one line for the learner."""
+    """Run gradient descent from theta = (0, 0) and describe the outcome in one line for the learner.
+
+    Numbers that come out of the descent (the final loss, its gap to the minimum, the step where it
+    diverged) are marked with ``approx``; the least-squares minimum is closed form and prints plainly.
+    """
     result = gradient_descent(problem.xb, problem.y, lr, steps)
     if result.diverged:
         return result, (f"⚠ Diverged: lr = {lr:.3g} is above 2/λmax = {problem.lr_max:.3g}; the loss reached "
-                        f"{result.losses[-1]:.3g} (k$)² at step {result.diverged_at}. Lower the learning rate.")
+                        f"{approx(result.losses[-1], '.2e')} (k$)² at step {approx(result.diverged_at, '.0f')}. "
+                        "Lower the learning rate.")
     gap = result.losses[-1] - problem.loss_star
     verdict = "converged" if gap < 1e-3 * problem.loss_star else "not converged yet"
-    return result, (f"lr = {lr:.3g}, {steps} steps: MSE {result.losses[-1]:,.1f} (k$)², "
-                    f"{gap:,.1f} above the least-squares minimum {problem.loss_star:,.1f} ({verdict}).")
+    return result, (f"lr = {lr:.3g}, {steps} steps: MSE {approx(result.losses[-1], ',.1f')} (k$)², "
+                    f"{approx(gap, ',.1f')} above the least-squares minimum {problem.loss_star:,.1f} ({verdict}).")
 
 
 class DescentPlot:
