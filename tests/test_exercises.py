@@ -50,3 +50,57 @@ def test_hints_and_solution_print(key, capsys):
     ex.solution()
     out = capsys.readouterr().out
     assert out.count("Hint") == 3 and len(out) > 40
+
+
+# --- wrong grades the checkers must never give --------------------------------------------------------------
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from nnlab.exercises import nb01, nb02  # noqa: E402
+
+
+def test_an_answer_that_works_in_place_is_graded_on_its_result_and_leaves_the_data_alone(capsys):
+    def mse_in_place(y, y_hat):
+        y -= y_hat                       # overwrites its input: fine for the learner, must not touch the checker's data
+        return np.mean(y ** 2)
+
+    nb01.mse.check(mse_in_place)
+    assert nb01.mse.passed is True, capsys.readouterr().out
+    nb01.mse.check(nb01.mse.reference)   # the shared data is intact: the reference still passes
+    assert nb01.mse.passed is True
+
+
+def test_an_in_place_wrong_answer_cannot_make_itself_look_right(capsys):
+    def corrupting(z):
+        z.zero_()                        # would turn the checker's input into zeros if it were not a copy
+        return torch.full_like(z, 0.25)  # sigma'(0) = 1/4 everywhere: right only for z = 0
+    nb02.dsigmoid.check(corrupting)
+    assert nb02.dsigmoid.passed is False
+    nb02.dsigmoid.check(nb02.dsigmoid.reference)
+    assert nb02.dsigmoid.passed is True
+
+
+@pytest.mark.parametrize("exercise, answer", [
+    (nb02.midpoint, lambda w, b: float("nan")),
+    (nb02.midpoint, lambda w, b: float("inf")),
+    (nb02.and_gate, (float("nan"), 1.0, 1.0)),
+    (nb02.dsigmoid, lambda z: torch.full_like(z, float("nan"))),
+    (nb01.mse, lambda y, y_hat: np.nan),
+])
+def test_nan_and_inf_answers_are_refused(exercise, answer, capsys):
+    exercise.check(answer)
+    assert exercise.passed is False
+    out = capsys.readouterr().out
+    assert "not quite" in out and "NaN or infinite" in out, out
+
+
+@pytest.mark.parametrize("answer", [
+    lambda z: torch.tensor([____]) * z,
+    lambda z: torch.as_tensor(np.array([____], dtype=float)) * z,
+    lambda z: z * float(____),
+])
+def test_a_blank_inside_a_tensor_or_number_is_not_attempted(answer, capsys):
+    nb02.dsigmoid.check(answer)
+    assert nb02.dsigmoid.passed is False
+    assert "not attempted" in capsys.readouterr().out

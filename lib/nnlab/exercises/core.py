@@ -1,7 +1,9 @@
 """The exercise machinery: placeholder detection, friendly checking, tiered hints and solutions."""
 from __future__ import annotations
 
+import copy
 import importlib
+import math
 import pkgutil
 import traceback
 from dataclasses import dataclass, field
@@ -27,6 +29,11 @@ class _Placeholder:
 
     def __bool__(self) -> bool:
         return False
+
+    def _not_attempted(self, *args: Any) -> Any:
+        raise NotAttempted     # float(____), int(____), np.array([____], dtype=float): the blank is still there
+
+    __float__ = __int__ = __index__ = __complex__ = _not_attempted
 
     def _same(self, *args: Any) -> "_Placeholder":
         return self
@@ -56,14 +63,49 @@ def _contains_placeholder(value: Any) -> bool:
     return False
 
 
+def _non_finite(value: Any) -> bool:
+    """Whether a number, array, tensor or container of them holds a NaN or an infinity."""
+    if isinstance(value, torch.Tensor):
+        return bool(value.is_floating_point() or value.is_complex()) and not bool(torch.isfinite(value).all())
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "fc" and not bool(np.isfinite(value).all())
+    if isinstance(value, (float, complex)):
+        return not math.isfinite(abs(value))
+    if isinstance(value, (list, tuple, set)):
+        return any(_non_finite(v) for v in value)
+    if isinstance(value, dict):
+        return any(_non_finite(v) for v in value.values())
+    return False
+
+
+def _still_blank(answer: Any, exc: BaseException) -> bool:
+    """Whether a learner's error comes from a blank left in their code, e.g. torch.tensor([____])."""
+    if "_Placeholder" in str(exc) or "____" in str(exc):
+        return True
+    stack = [getattr(answer, "__code__", None)]
+    while stack:                                  # the function's code, its inner functions and comprehensions
+        code = stack.pop()
+        if code is not None:
+            if "____" in code.co_names:
+                return True
+            stack += [c for c in code.co_consts if hasattr(c, "co_names")]
+    return False
+
+
 def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call the learner's function; a placeholder result or NotImplementedError means 'not attempted'."""
+    """Call the learner's function on copies of the inputs; a blank in the result or NotImplementedError means 'not attempted'.
+
+    The copies keep an answer that works in place (``y -= y_hat``) from changing the data the checker compares with.
+    """
+    args, kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
     try:
         result = fn(*args, **kwargs)
     except NotImplementedError:
         raise NotAttempted from None
     if _contains_placeholder(result):
         raise NotAttempted
+    if _non_finite(result):
+        raise Incorrect("your function returned NaN or infinite values.")
     return result
 
 
@@ -102,6 +144,8 @@ class Exercise:
         try:
             if _contains_placeholder(answer):
                 raise NotAttempted
+            if _non_finite(answer):
+                raise Incorrect("your answer contains NaN or infinite values.")
             self.checker(answer)
         except NotAttempted:
             print(f"{self.title}: not attempted yet — replace ____ with your answer, then run this cell again.")
@@ -110,6 +154,9 @@ class Exercise:
             print(f"{self.title}: not quite. {exc} Try ex.hint() for a nudge.")
             return False
         except Exception as exc:  # the learner's code failed: report it readably, never raise
+            if _still_blank(answer, exc):
+                print(f"{self.title}: not attempted yet — replace ____ with your answer, then run this cell again.")
+                return False
             frame = traceback.extract_tb(exc.__traceback__)[-1]
             print(f"{self.title}: your answer raised {type(exc).__name__}: {exc} "
                   f"(in {frame.name}, line {frame.lineno}). Fix that and run the cell again.")
