@@ -103,9 +103,9 @@ def lab_server(tmp_path_factory):
     (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false",
                                                                            "checkForUpdates": False}))
     port, token = _free_port(), secrets.token_urlsafe(24)
-    cmd = lab_command(port, token, root_dir=root_dir, browser=False) + ["--LabApp.expose_app_in_browser=True"]
+    cmd = lab_command(port, root_dir=root_dir, browser=False) + ["--LabApp.expose_app_in_browser=True"]
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(tmp / "ws"),
-               JUPYTER_RUNTIME_DIR=str(tmp / "runtime"))
+               JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), JUPYTER_TOKEN=token)   # the token as make lab passes it
     env.pop("MPLBACKEND", None)  # kernels inherit it: inline plots would vanish
     bin_dir = VENV_BIN if VENV_BIN.is_dir() else Path(sys.executable).parent
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"  # kernels on the course's python
