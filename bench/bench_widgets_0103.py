@@ -1,6 +1,6 @@
 """Widget response time for notebooks 01-03: a control change until the redraw is finished (figure rendered to PNG).
 
-nnlab.widgets.Panel renders each figure to PNG itself (render_png), so setting a control's value times
+nnlab.views.widgets.Panel renders each figure to PNG itself (render_png), so setting a control's value times
 the whole redraw; the display text goes nowhere outside a kernel. One thread,
 as in the notebooks (nnlab.setup). Values are medians over several changes, in milliseconds.
 """

@@ -16,6 +16,7 @@ SOURCE_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 HOUSES_FILE = "saratoga_houses.csv"
 HOUSES_SHA256 = "40e219b1cb6d03a95c2042b0bf425b3bd5f4382a0d729da19673fc2fa92c00f6"
 HOUSES_ROWS = 1728
+HOUSES_MAX_BYTES = 1_000_000       # the file is 133,639 bytes
 NUMERIC_COLUMNS = ("price", "lotSize", "age", "landValue", "livingArea", "pctCollege",
                    "bedrooms", "fireplaces", "bathrooms", "rooms")
 DEFAULT_FEATURES = ("livingArea", "bedrooms", "bathrooms", "age")
@@ -47,27 +48,48 @@ class Houses:
     y_test: np.ndarray   # (n_test,)
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+RESTORE = "Restore it with `git checkout -- data/`."
+
+
+def read_verified(path: str | Path, sha256: str | None, max_bytes: int, rows: int | None = None,
+                  restore: str = RESTORE) -> list[list[str]]:
+    """The rows of a CSV file, read only after its size and then its SHA-256 check out (None skips the hash).
+
+    The one reader of the course's data files: size first (a huge file is refused before it is read), the
+    hash before any parsing, and every failure a DataFileError with the path, the reason and how to restore it.
+    ``rows``, the expected number of data rows, tells a truncated file from an altered one.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(f"{path}: file not found. It ships with the course in data/; {restore}")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise DataFileError(f"{path}: {size:,} bytes, more than the {max_bytes:,} this file can have. {restore}")
+    raw = path.read_bytes()
+    if sha256 is not None and hashlib.sha256(raw).hexdigest() != sha256:
+        found = raw.count(b"\n") - 1           # data rows below the header, counted without parsing
+        reason = (f"it has {found} data rows, expected {rows} (truncated?)" if rows is not None and found != rows
+                  else "its content was altered")
+        raise DataFileError(f"{path}: SHA-256 is {hashlib.sha256(raw).hexdigest()}, expected {sha256}: {reason}. "
+                            f"{restore}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}). {restore}") from None
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text)) if row]
+    except csv.Error as exc:
+        raise DataFileError(f"{path}: not a CSV file ({exc}). {restore}") from None
+    if not rows:
+        raise DataFileError(f"{path}: the file is empty. {restore}")
+    return rows
 
 
 def read_table(path: str | Path | None = None, sha256: str | None = HOUSES_SHA256) -> dict[str, np.ndarray]:
     """Read the houses CSV (default: data_dir()/saratoga_houses.csv) after checking its SHA-256; return {column: array of 1,728 values}."""
     path = Path(path) if path is not None else data_dir() / HOUSES_FILE
-    if not path.is_file():
-        raise DataFileError(f"{path}: file not found. It ships with the course in data/; "
-                            "restore it with `git checkout -- data/`.")
-    raw = path.read_bytes()
-    text = raw.decode("utf-8", errors="replace")
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows:
-        raise DataFileError(f"{path}: the file is empty")
-    header, body = rows[0], [r for r in rows[1:] if r]
-    if sha256 is not None and _sha256(raw) != sha256:
-        reason = (f"it has {len(body)} data rows, expected {HOUSES_ROWS} (truncated?)"
-                  if len(body) != HOUSES_ROWS else "its content was altered")
-        raise DataFileError(f"{path}: SHA-256 is {_sha256(raw)}, expected {sha256}: {reason}. "
-                            "Restore it with `git checkout -- data/`.")
+    table_rows = read_verified(path, sha256, max_bytes=HOUSES_MAX_BYTES, rows=HOUSES_ROWS)
+    header, body = table_rows[0], table_rows[1:]
     missing = [c for c in NUMERIC_COLUMNS if c not in header]
     if missing:
         raise DataFileError(f"{path}: header lacks column(s) {missing}; found {header}")

@@ -190,7 +190,7 @@ def network_explorer(hidden1: int = 16, hidden2: int = 0, activation: str = "tan
     """The notebook-03 widget: layer sizes, activation, learning rate, optimizer, epochs -> retrain -> widgets.Panel."""
     import ipywidgets as W
 
-    from .widgets import Panel, int_slider, log_slider
+    from .views.widgets import Panel, int_slider, log_slider
 
     data = house_tensors()
 

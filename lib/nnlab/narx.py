@@ -340,7 +340,7 @@ def order_explorer(train, test, na: int = 2, nb: int = 2, hidden: int = 16):
     """The notebook-05 widget: sliders for na, nb and hidden size; plots both free runs on the test record."""
     import matplotlib.pyplot as plt
 
-    from .widgets import Panel, int_slider
+    from .views.widgets import Panel, int_slider
 
     def update(na: int, nb: int, hidden: int):
         res, status = explore_orders(train, test, na, nb, hidden)

@@ -121,7 +121,7 @@ def neuron_explorer(w: float = 1.0, b: float = 0.0, x_range: float = 5.0):
     """The notebook-02 widget: sliders for w, b and the input range (±x_range) -> widgets.Panel."""
     import ipywidgets as W
 
-    from .widgets import Panel
+    from .views.widgets import Panel
 
     canvas = ResponsePlot()
 

@@ -21,7 +21,7 @@ from PIL import Image
 
 from .playground import ORANGE_BLUE, Playground, draw_views, plot_playground  # noqa: F401  (re-exported)
 from .playground_data import ACTIVATIONS, BOUNDS, DATASETS, REGULARIZATION, Config
-from .widgets import int_slider, log_slider
+from .views.widgets import int_slider, log_slider
 
 FEATURE_PAIRS = [("livingArea", "age"), ("livingArea", "lotSize"), ("livingArea", "bathrooms"),
                  ("age", "landValue"), ("bedrooms", "bathrooms"), ("landValue", "pctCollege")]
@@ -109,7 +109,7 @@ class PlaygroundWidget:
         self.playground = playground if playground is not None else Playground(Config())
         self.steps_per_chunk, self.min_interval = steps_per_chunk, 1.0 / max_redraws_per_s
         self.renderer, self.redraws, self.playing, self._task, self._syncing = Renderer(), 0, False, None, False
-        self.last_status = ""  # the status line's text, as nnlab.widgets.Panel
+        self.last_status = ""  # the status line's text, as nnlab.views.widgets.Panel
         c, style = self.playground.config, {"description_width": "initial"}
         dd = lambda desc, options, value, width="190px": W.Dropdown(  # noqa: E731
             options=options, value=value, description=desc, style=style, layout=W.Layout(width=width))

@@ -196,7 +196,7 @@ def plot_descent(problem: SurfaceProblem, result: DescentResult, title: str = ""
 
 def descent_explorer(lr: float = 0.1, steps: int = 30):
     """The notebook-01 widget: sliders for learning rate (log) and steps over the loss surface -> widgets.Panel."""
-    from .widgets import Panel, int_slider, log_slider
+    from .views.widgets import Panel, int_slider, log_slider
 
     problem = surface_problem()
     canvas = DescentPlot(problem)

@@ -151,7 +151,7 @@ def sequence_explorer(settings: SeqSettings | None = None, data: TanksData | Non
     """The widget: model, hidden size, subsequence length, overlap, washout, learning rate -> widgets.Panel."""
     import ipywidgets as W
 
-    from .widgets import Panel, int_slider, log_slider
+    from .views.widgets import Panel, int_slider, log_slider
 
     s, data = settings or SeqSettings(), data if data is not None else load_tanks()
     controls = {

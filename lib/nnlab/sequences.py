@@ -277,7 +277,7 @@ def explorer(train, test, hidden: int = 16, length: int = 128, washout: int = 20
     """A Panel: sliders for hidden size, subsequence length, washout and learning rate; plots the test simulation."""
     import matplotlib.pyplot as plt
 
-    from .widgets import Panel, int_slider, log_slider
+    from .views.widgets import Panel, int_slider, log_slider
 
     def update(hidden: int, length: int, washout: int, lr: float):
         run = explore(train, test, hidden, length, washout, lr, steps)

@@ -1,12 +1,13 @@
-"""A generic mini-batch training loop with per-epoch train/validation losses and divergence detection.
-
-Derived in 03_feedforward_networks.ipynb (the notes' zero_grad / forward / loss / backward / step loop).
+"""Training plumbing shared by every loop: a seeded block, the one divergence rule, a progress bar helper,
+and the generic mini-batch loop ``train`` (derived in 03_feedforward_networks.ipynb: the notes'
+zero_grad / forward / loss / backward / step).
 """
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable, Iterator, TypeVar
 
 import matplotlib.pyplot as plt
 import torch
@@ -15,6 +16,35 @@ from matplotlib.axes import Axes
 
 OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+T = TypeVar("T")
+
+BLOWUP = 1e3        # the divergence rule: a loss above BLOWUP x max(its start, FLOOR), or not finite
+FLOOR = 1e-2        # ... so that a loss starting near 0 is not called diverged for reaching 0.1
+
+
+def diverged(loss: float, start: float) -> bool:
+    """The course's one divergence rule: loss is not finite, or above 1,000 x max(start, 0.01).
+
+    Every training loop checks it on the loss it is about to step on (before the update), so a
+    diverging run stops on the first bad step and reports that step.
+    """
+    return not math.isfinite(loss) or loss > BLOWUP * max(abs(start), FLOOR)
+
+
+@contextlib.contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """A block in which torch's global generator starts from ``seed``; the caller's RNG state is restored after."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
+
+
+def progress(iterable: Iterable[T], desc: str, enabled: bool = True, unit: str = "step") -> Iterable[T]:
+    """iterable wrapped in a tqdm progress bar when enabled (tqdm is imported only then); it changes no number."""
+    if not enabled:
+        return iterable
+    from tqdm.auto import tqdm
+    return tqdm(iterable, desc=desc, unit=unit)
 
 
 def mse_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
