@@ -12,7 +12,7 @@ NB      ?= notebooks/*.ipynb
 help:
 	@echo "make lab        - open the course in JupyterLab (127.0.0.1, token login)"
 	@echo "make test       - unit tests + strict nbval on every notebook"
-	@echo "make test-fast  - unit tests only"
+	@echo "make test-fast  - unit tests only (no browser, no servers)"
 	@echo "make cpu-matrix - the notebook suite again under other CPU code paths (LEGS=native,default,avx2 NB=...)"
 	@echo "make notebooks  - re-execute notebooks in fresh kernels and save outputs (NB=path to pick one)"
 	@echo "make bench      - notebook times/memory and speed ratios against references"
@@ -35,7 +35,7 @@ test: env
 	$(PY) -m pytest
 
 test-fast: env
-	$(PY) -m pytest tests -q -m "not browser"
+	$(PY) -m pytest tests -q -m "not browser and not integration"
 
 # The notebook suite under several CPU code paths (tools/cpu_matrix.py): outputs must not depend on the CPU.
 LEGS ?= default,avx2

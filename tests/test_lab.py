@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.integration   # starts JupyterLab: not part of `make test-fast`
 
 
 def load(name: str, path: Path):

@@ -5,26 +5,20 @@ and the plot must change. A screenshot of the presentation layout goes to artifa
 """
 from __future__ import annotations
 
-import json
-import os
 import secrets
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
 import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from labserver import Lab, free_port, start_lab, stop_process_tree, wait_for_http  # tests/browser/labserver.py
 from slides_fixtures import CHROMIUM, NO_CHROMIUM, chromium  # noqa: F401  (tests/browser/slides_fixtures.py)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
-VENV_BIN = ROOT / ".venv" / "bin"
 NOTEBOOK = "01_linear_regression.ipynb"
 # The lecturer's layout, in the order docs/live-demos.md gives it: (command, args, wanted toggle state or None = run).
 LAYOUT = [
@@ -40,7 +34,7 @@ pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)]
 
 sys.path.insert(0, str(ROOT / "tools"))
-from lab import lab_command  # noqa: E402  (tools/lab.py: the command `make lab` runs)
+from lab import lab_command, lab_environment  # noqa: E402  (tools/lab.py: what `make lab` runs)
 
 
 def _not_course_files(folder: str, names: list[str]) -> list[str]:
@@ -49,103 +43,25 @@ def _not_course_files(folder: str, names: list[str]) -> list[str]:
             or not (Path(folder, n).is_file() or Path(folder, n).is_dir())]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _api(url: str, token: str, path: str, method: str = "GET"):
-    request = urllib.request.Request(f"{url}{path}", method=method, headers={"Authorization": f"token {token}"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        body = response.read()
-    return json.loads(body) if body else None
-
-
-def _stat(pid: int) -> tuple[int, int]:
-    """(parent pid, start time) of a process, from /proc/<pid>/stat."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[1]), int(fields[19])
-
-
-def _descendants(pid: int) -> list[tuple[int, int]]:
-    """(pid, start time) of processes started by pid, at any depth (kernels run outside its process group)."""
-    stats = {}
-    for entry in Path("/proc").iterdir():
-        try:
-            stats[int(entry.name)] = _stat(int(entry.name))
-        except (ValueError, OSError, IndexError):
-            continue
-    found, frontier = [], {pid}
-    while frontier:
-        frontier = {p for p, (parent, _) in stats.items() if parent in frontier}
-        found += [(p, stats[p][1]) for p in frontier]
-    return found
-
-
-def _wait_idle(url: str, token: str, timeout: float = 60) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if all(k["execution_state"] == "idle" for k in _api(url, token, "/api/kernels")):
-            return
-        time.sleep(0.2)
-    raise TimeoutError("kernels still busy")
-
-
 @pytest.fixture(scope="module")
 def lab_server(tmp_path_factory):
-    """`make lab`'s JupyterLab on a temporary copy of notebooks/ (it autosaves), app exposed for the test."""
+    """`make lab`'s JupyterLab (its command and environment) on a temporary copy of notebooks/, app exposed."""
     tmp = tmp_path_factory.mktemp("live_demo")
     root_dir = tmp / "notebooks"
     shutil.copytree(ROOT / "notebooks", root_dir, ignore=_not_course_files)
-    settings = tmp / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false",
-                                                                           "checkForUpdates": False}))
-    port, token = _free_port(), secrets.token_urlsafe(24)
+    port, token = free_port(), secrets.token_urlsafe(24)
     cmd = lab_command(port, root_dir=root_dir, browser=False) + ["--LabApp.expose_app_in_browser=True"]
-    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(tmp / "ws"),
-               JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), JUPYTER_TOKEN=token)   # the token as make lab passes it
-    env.pop("MPLBACKEND", None)  # kernels inherit it: inline plots would vanish
-    bin_dir = VENV_BIN if VENV_BIN.is_dir() else Path(sys.executable).parent
-    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"  # kernels on the course's python
-    log = open(tmp / "jupyterlab.log", "w")
-    process = subprocess.Popen(cmd, cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
+    process = start_lab(cmd, tmp, env=lab_environment(token))   # the token in the environment, as make lab does
+    server = Lab(f"http://127.0.0.1:{port}", token, root_dir, process)
     try:
-        end = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {process.returncode}:\n{(tmp / 'jupyterlab.log').read_text()}")
-            try:
-                _api(url, token, "/api/status")
-                break
-            except (urllib.error.URLError, OSError):
-                if time.monotonic() > end:
-                    pytest.fail("JupyterLab did not answer within 60 s:\n" + (tmp / "jupyterlab.log").read_text())
-                time.sleep(0.25)
-        yield {"url": url, "token": token}
+        wait_for_http(f"{server.url}/api/status?token={token}", process, tmp / "jupyterlab.log")
+        yield server
     finally:
         try:
-            for kernel in _api(url, token, "/api/kernels"):
-                _api(url, token, f"/api/kernels/{kernel['id']}", method="DELETE")
+            server.shutdown_kernels()
         except (urllib.error.URLError, OSError):
             pass
-        leftovers = _descendants(process.pid)
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)  # the server's own process group (start_new_session)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-        for pid, started in leftovers:  # a kernel the API did not shut down (same pid AND start time: ours)
-            try:
-                if _stat(pid)[1] == started:
-                    os.kill(pid, signal.SIGKILL)
-            except (OSError, IndexError, ValueError):
-                pass
-        log.close()
+        stop_process_tree(process)
 
 
 @pytest.fixture(scope="module")
@@ -170,7 +86,7 @@ def _wait_changed(page, read, before: str, what: str, timeout: float = 30) -> st
 
 def test_widget_live_in_presentation_mode(lab_server, demo_page):
     page = demo_page
-    url, token = lab_server["url"], lab_server["token"]
+    url, token = lab_server.url, lab_server.token
     page.goto(f"{url}/lab/tree/{NOTEBOOK}?token={token}")
     page.wait_for_function("() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
                            " const k = w && w.sessionContext && w.sessionContext.session"
@@ -195,7 +111,7 @@ def test_widget_live_in_presentation_mode(lab_server, demo_page):
     page.wait_for_function("() => window.jupyterapp.shell.currentWidget.content.widgets"
                            ".filter(c => c.model.type === 'code').every(c => Number.isInteger(c.model.executionCount))"
                            " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'")
-    _wait_idle(url, token)
+    lab_server.wait_kernels_idle(timeout=60)
 
     lr = page.locator(".widget-slider", has=page.locator(".widget-label", has_text="learning rate")).last
     panel = page.locator(".widget-vbox", has=lr).last
@@ -215,7 +131,7 @@ def test_widget_live_in_presentation_mode(lab_server, demo_page):
     assert "lr = 0.5" in after_status, after_status
     assert after_src != before_src and after_src.startswith("data:image/png")
 
-    _wait_idle(url, token)
+    lab_server.wait_kernels_idle(timeout=60)
     ARTIFACTS.mkdir(exist_ok=True)
     panel.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "live_demo_presentation_mode.png"))
