@@ -51,9 +51,9 @@ def run() -> list[dict]:
 
     matplotlib.use("Agg")
     import nnlab
-    from nnlab.ffn import network_explorer
-    from nnlab.neuron import neuron_explorer
-    from nnlab.regression import descent_explorer
+    from nnlab.views.ffn import network_explorer
+    from nnlab.views.neuron import neuron_explorer
+    from nnlab.views.regression import descent_explorer
 
     nnlab.setup(seed=0)
     ref = _reference_ms()

@@ -1,14 +1,21 @@
-"""Feedforward nets: explicit matrix products vs nn.Module, the parameter-count formula, training, the widget."""
+"""Notebook 03: explicit matrix products vs nn.Module, the parameter-count formula, training on the houses
+(nnlab.ffn), the explorer's status line (nnlab.experiments.ffn), the network diagram and the widget
+(nnlab.views.ffn). The generic loop itself is tested in test_training.py."""
 import math
+import subprocess
+import sys
 
 import pytest
 import torch
 import torch.nn as nn
+from matplotlib.text import Annotation
 from nbval_rules import sanitize  # tests/nbval_rules.py: the sanitizer file as nbval applies it
 
-from nnlab.ffn import (FeedforwardNeuralNetModel, describe_fit, explicit_forward, fit_network, house_tensors,
-                       linear_params, mlp, network_explorer, param_count)
-from nnlab.training import History, make_optimizer, mse_loss, plot_losses, train
+from nnlab.experiments.ffn import BOUNDS, NetworkResult, explore_network
+from nnlab.ffn import (ACTIVATIONS, FeedforwardNeuralNetModel, explicit_forward, fit_network, house_tensors,
+                       linear_params, mlp, param_count)
+from nnlab.metrics import n_params
+from nnlab.views.ffn import network_explorer, plot_network_diagram
 
 TOL = dict(rtol=1e-5, atol=1e-6)  # float32 sums of up to ~300 terms
 
@@ -53,70 +60,36 @@ def test_param_count_matches_numel(seed):
     gen = torch.Generator().manual_seed(seed)
     sizes = torch.randint(1, 300, (int(torch.randint(2, 6, (1,), generator=gen)),), generator=gen).tolist()
     model = mlp(sizes)
-    assert param_count(sizes) == sum(p.numel() for p in model.parameters())
+    assert param_count(sizes) == n_params(model) == sum(p.numel() for p in model.parameters())
 
 
 def test_param_count_of_the_lecture_model():
     model = FeedforwardNeuralNetModel(4, [200, 300], 1)
-    assert param_count([4, 200, 300, 1]) == sum(p.numel() for p in model.parameters()) == 61_601
+    assert param_count([4, 200, 300, 1]) == n_params(model) == 61_601
 
 
 def test_param_count_rejects_bad_sizes():
     with pytest.raises(ValueError, match="at least 2"):
         param_count([4])
+    with pytest.raises(ValueError, match=r"sizes\[1\] must be an integer in \[1, inf\]"):
+        param_count([4, 0, 1])
+    with pytest.raises(ValueError, match="activation must be one of"):
+        mlp([4, 1], "softsign")
 
 
-def test_mse_loss_refuses_silent_broadcast():
-    with pytest.raises(ValueError, match="same shape"):
-        mse_loss(torch.zeros(5, 1), torch.zeros(5))
-    y = torch.randn(7, 1)
-    torch.testing.assert_close(mse_loss(y + 1, y), torch.nn.functional.mse_loss(y + 1, y))
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_mlp_uses_the_one_activation_table(name):
+    model = mlp([3, 4, 4, 2], name)
+    assert [type(m) for m in model[1::2]] == [ACTIVATIONS[name]] * 2 and isinstance(model[-1], nn.Linear)
 
 
-@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
-@pytest.mark.parametrize("batch_size", [None, 8])
-def test_train_matches_a_hand_written_loop(optimizer, batch_size):
-    gen = torch.Generator().manual_seed(1)
-    x, y = torch.randn(32, 3, generator=gen), torch.randn(32, 1, generator=gen)
-    torch.manual_seed(0)
-    a = mlp([3, 5, 1], "tanh")
-    torch.manual_seed(0)
-    b = mlp([3, 5, 1], "tanh")
-    hist = train(a, x, y, 3, lr=0.05, optimizer=optimizer, batch_size=batch_size, seed=7)
-    opt = make_optimizer(optimizer, b.parameters(), 0.05)
-    g = torch.Generator().manual_seed(7)
-    for _ in range(3):
-        order = torch.randperm(32, generator=g) if batch_size else torch.arange(32)
-        for start in range(0, 32, batch_size or 32):
-            idx = order[start:start + (batch_size or 32)]
-            opt.zero_grad()
-            torch.mean((b(x[idx]) - y[idx]) ** 2).backward()
-            opt.step()
-    for p, q in zip(a.parameters(), b.parameters()):
-        torch.testing.assert_close(p, q, **TOL)
-    assert len(hist.train) == 4 and not hist.diverged
-    assert hist.train[-1] == pytest.approx(torch.mean((b(x) - y) ** 2).item(), rel=1e-5)
-
-
-def test_train_reports_divergence_instead_of_raising():
-    gen = torch.Generator().manual_seed(0)
-    x, y = 100 * torch.randn(64, 2, generator=gen), torch.randn(64, 1, generator=gen)
-    hist = train(mlp([2, 1]), x, y, 50, lr=1.0, optimizer="sgd")
-    assert hist.diverged and hist.diverged_at < 50
-
-
-def test_train_rejects_bad_settings():
-    with pytest.raises(ValueError, match="optimizer"):
-        train(mlp([2, 1]), torch.zeros(4, 2), torch.zeros(4, 1), 1, optimizer="lbfgs")
-    with pytest.raises(ValueError, match="same number of rows"):
-        train(mlp([2, 1]), torch.zeros(4, 2), torch.zeros(3, 1), 1)
-    with pytest.raises(ValueError, match="learning rate"):
-        train(mlp([2, 1]), torch.zeros(4, 2), torch.zeros(4, 1), 1, lr=0.0)
-
-
-def test_history_best_epoch():
-    assert History(train=[3, 2, 1], val=[3, 1, 2]).best_epoch == 1
-    assert History(train=[3, 2, float("nan")]).best_epoch == 1
+def test_importing_ffn_loads_neither_matplotlib_nor_the_houses_data():
+    """nnlab.backprop's workers import nnlab.ffn; it must stay light (the data are read by house_tensors only)."""
+    code = ("import sys, nnlab.ffn, nnlab.backprop\n"
+            "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'nnlab.data') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 def test_house_tensors_split_and_scaling(houses):
@@ -131,6 +104,23 @@ def test_fit_network_learns_the_houses(houses):
     assert fit.n_params == 4 * 8 + 8 + 8 + 1
     assert fit.history.train[-1] < 0.6 * fit.history.train[0]
     assert 40 < fit.test_rmse < 90  # k$: predicting the mean would give ~98
+
+
+def test_fit_network_rmses_are_the_models_in_k_dollars(houses):
+    fit = fit_network(houses, [3], "relu", lr=1e-2, epochs=3)
+    with torch.no_grad():
+        mse = torch.mean((fit.model(houses.x_test) - houses.y_test) ** 2).item()
+    assert fit.test_rmse == pytest.approx(math.sqrt(mse) * houses.y_std, rel=1e-5)
+    assert fit.n_params == param_count([4, 3, 1])
+
+
+def test_fit_network_is_seeded_and_leaves_the_global_rng_alone(houses):
+    state = torch.random.get_rng_state()
+    a = fit_network(houses, [5], "tanh", epochs=2, seed=4)
+    assert torch.equal(state, torch.random.get_rng_state())
+    b = fit_network(houses, [5], "tanh", epochs=2, seed=4)
+    for p, q in zip(a.model.parameters(), b.model.parameters()):
+        assert torch.equal(p, q)
 
 
 @pytest.mark.parametrize("settings,warning", [
@@ -149,34 +139,61 @@ def test_widget_at_several_settings(settings, warning):
         assert not status.startswith("⚠") and "RMSE train" in status, status
     else:
         assert status.startswith(warning), status
+    assert panel.last_png.startswith(b"\x89PNG")
 
 
-def test_describe_fit_reports_divergence(houses):
-    fit = fit_network(houses, [4], "relu", lr=10.0, optimizer="sgd", epochs=20)
-    assert fit.history.diverged
-    assert describe_fit(fit, [4], "relu", 10.0, "sgd").startswith("⚠ Diverged")
-    assert math.isfinite(fit.history.train[0])
+def test_explore_network_reports_divergence(houses):
+    result = explore_network(houses, [4], "relu", lr=10.0, optimizer="sgd", epochs=20)
+    assert isinstance(result, NetworkResult) and result.fit.history.diverged
+    assert result.status().startswith("⚠ Diverged")
+    assert math.isfinite(result.fit.history.train[0])
 
 
-def test_describe_fit_marks_trained_numbers(houses):
-    fit = fit_network(houses, [4], "tanh", lr=1e-2, epochs=5)
-    text = describe_fit(fit, [4], "tanh", 1e-2, "adam")
+def test_explore_network_marks_trained_numbers(houses):
+    text = explore_network(houses, [4], "tanh", lr=1e-2, optimizer="adam", epochs=5).status()
     assert sanitize(text) == ("4-4-1 tanh (25 parameters), adam lr=0.01: RMSE train≈#, "
-                                           "validation≈#, test≈#k$; best validation at epoch≈#of 5.")
-    wild = fit_network(houses, [4], "relu", lr=10.0, optimizer="sgd", epochs=20)
-    assert sanitize(describe_fit(wild, [4], "relu", 10.0, "sgd")) == (
+                              "validation≈#, test≈#k$; best validation at epoch≈#of 5.")
+    wild = explore_network(houses, [4], "relu", lr=10.0, optimizer="sgd", epochs=20)
+    assert sanitize(wild.status()) == (
         "⚠ Diverged at epoch≈#: 4-4-1 relu (25 parameters), sgd lr=10; the training loss blew up. "
         "Lower the learning rate.")
+
+
+def test_explore_network_reports_over_fitting(houses):
+    big = explore_network(houses, [64, 64], "relu", lr=3e-2, optimizer="adam", epochs=200, batch_size=None)
+    assert big.overfits and big.status().startswith("⚠ Over-fitting")
+    assert "4-64-64-1 relu (4,545 parameters)" in big.status()
+
+
+@pytest.mark.parametrize("settings, error", [
+    ({"hidden": []}, "number of hidden layers"), ({"hidden": [4, 4, 4]}, "number of hidden layers"),
+    ({"hidden": [0]}, r"hidden\[0\]"), ({"hidden": [129]}, r"hidden\[0\]"), ({"lr": 20.0}, "lr"),
+    ({"activation": "linear"}, "activation"), ({"optimizer": "lbfgs"}, "optimizer"), ({"epochs": 0}, "epochs"),
+    ({"epochs": 201}, "epochs"),
+])
+def test_explore_network_checks_the_bounds_of_its_settings(houses, settings, error):
+    with pytest.raises(ValueError, match=error):
+        explore_network(houses, **{"hidden": [4], **settings})
+    assert BOUNDS["hidden"] == (1, 128) and BOUNDS["epochs"] == (1, 200)
+
+
+@pytest.mark.parametrize("sizes", [(4, 5, 3, 1), (2, 3, 2), (3, 1), (6, 10, 12, 2)])
+def test_network_diagram_draws_one_arrow_per_weight(sizes):
+    ax = plot_network_diagram(sizes, highlight=[(0, 0)])
+    arrows = sum(isinstance(t, Annotation) for t in ax.texts)
+    assert arrows == param_count(list(sizes)) - sum(sizes[1:])
+    assert ax.get_title().startswith(f"The {'-'.join(map(str, sizes))} network")
+
+
+def test_network_diagram_of_the_lecture_colours_the_three_equations():
+    ax = plot_network_diagram()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "$w^{1}_{1,j}$: into $z^{2}_{1}$", "$w^{2}_{2,j}$: into $z^{3}_{2}$", "$w^{3}_{1,j}$: into $y$"]
+    coloured = [t for t in ax.texts if isinstance(t, Annotation) and t.arrow_patch.get_linewidth() > 1]
+    assert len(coloured) == 4 + 5 + 3
 
 
 def test_lecture_model_rejects_wrong_hidden_list():
     with pytest.raises(ValueError, match="2 layer sizes"):
         FeedforwardNeuralNetModel(4, [200], 1)
     assert isinstance(mlp([4, 3, 1], "relu")[1], nn.ReLU)
-
-
-def test_plot_losses_draws_train_validation_and_best_epoch():
-    ax = plot_losses(History(train=[1.0, 0.5, 0.25], val=[1.0, 0.6, 0.7]))
-    labels = [line.get_label() for line in ax.get_lines()]
-    assert labels == ["training", "validation", "best validation (epoch 1)"]
-    assert ax.get_yscale() == "log"

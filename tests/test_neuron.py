@@ -1,11 +1,13 @@
-"""The sigmoid neuron against PyTorch: sigma, sigma', one neuron, its fit, and the notebook-02 widget."""
+"""Notebook 02: sigma, sigma', one neuron and its fit against PyTorch (nnlab.neuron), the explorer's status line
+(nnlab.experiments.neuron), the figures and the widget (nnlab.views.neuron)."""
 import math
 
 import pytest
 import torch
 
-from nnlab.neuron import (describe_response, fit_neuron, neuron, neuron_explorer, response, sigmoid,
-                          sigmoid_prime)
+from nnlab.experiments.neuron import BOUNDS, NeuronResult, explore_neuron
+from nnlab.neuron import fit_neuron, neuron, response, sigmoid, sigmoid_prime
+from nnlab.views.neuron import ResponsePlot, neuron_explorer, plot_neuron_diagram
 
 TOL = dict(rtol=1e-6, atol=1e-12)  # float64 throughout
 
@@ -61,15 +63,34 @@ def test_response_numbers(w, b):
 
 
 def test_saturation_is_reported():
-    r = response(10.0, 40.0, -2, 2)  # z = 10x + 40 in [20, 60]: flat at 1
-    assert r.saturated == 1.0
-    assert describe_response(10.0, 40.0, r).startswith("⚠ Saturated")
-    assert not describe_response(1.0, 0.0, response(1.0, 0.0)).startswith("⚠")
+    assert response(10.0, 40.0, -2, 2).saturated == 1.0  # z = 10x + 40 in [20, 60]: flat at 1
+    result = explore_neuron(1.0, 8.0, 2.0)                 # z in [6, 10]: saturated everywhere
+    assert isinstance(result, NeuronResult) and result.response.saturated == 1.0
+    assert result.status().startswith("⚠ Saturated")
+    assert not explore_neuron(1.0, 0.0, 5.0).status().startswith("⚠")
+
+
+def test_status_reads_the_response():
+    assert explore_neuron(1.0, 0.0, 5.0).status() == (
+        "w = 1.00, b = 0.00: output from 0.007 to 0.993, steepest slope 0.250, output 0.5 at x = 0.00; "
+        "saturated on 9% of the range.")
+    assert "output 0.5 at nowhere (w = 0)" in explore_neuron(0.0, 1.0, 5.0).status()
+
+
+@pytest.mark.parametrize("setting, value", [("w", 10.5), ("b", -11.0), ("x_range", 0.0), ("x_range", 25.0),
+                                            ("w", float("nan")), ("b", "1")])
+def test_explore_neuron_checks_the_bounds_of_its_settings(setting, value):
+    settings = {"w": 1.0, "b": 0.0, "x_range": 5.0, setting: value}
+    with pytest.raises((ValueError, TypeError), match=setting):
+        explore_neuron(**settings)
+    assert BOUNDS == {"w": (-10.0, 10.0), "b": (-10.0, 10.0), "x_range": (0.5, 20.0)}
 
 
 def test_response_rejects_bad_range():
     with pytest.raises(ValueError, match="x_min < x_max"):
         response(1.0, 0.0, 3.0, -3.0)
+    with pytest.raises(ValueError, match="n must be an integer in"):
+        response(1.0, 0.0, n=1)
 
 
 def test_fit_neuron_gradient_matches_autograd():
@@ -95,24 +116,53 @@ def test_fit_neuron_learns_a_step_and_cannot_learn_a_bump():
     bump = torch.exp(-x[:, 0] ** 2)
     fit2 = fit_neuron(x, bump, lr=5.0, steps=2000)
     assert fit2.losses[-1] > 0.02  # a monotone unit cannot fit a bump
+    assert not fit.diverged and len(fit.losses) == 2001
+    torch.testing.assert_close(fit.y_hat, neuron(x, fit.w, fit.b))
 
 
-@pytest.mark.parametrize("control,value,starts_warning", [("w", 1.0, False), ("w", 10.0, True),
-                                                          ("b", 10.0, True), ("x_range", 20.0, False), ("x_range", 2.0, False),
-                                                          ("w", 0.0, False), ("x_range", 0.5, False)])
+def test_fit_neuron_stops_on_a_non_finite_loss_before_stepping():
+    x = torch.tensor([[1.0], [2.0]], dtype=torch.float64)
+    y = torch.tensor([0.5, float("nan")], dtype=torch.float64)   # a NaN target: the first loss is not finite
+    fit = fit_neuron(x, y, lr=1.0, steps=10, w0=torch.tensor([0.3], dtype=torch.float64), b0=0.1)
+    assert fit.diverged and fit.diverged_at == 0 and len(fit.losses) == 1
+    assert fit.w.item() == 0.3 and fit.b == 0.1                 # no update was taken on it
+
+
+def test_fit_neuron_rejects_bad_settings():
+    x, y = torch.zeros(4, 1), torch.zeros(4)
+    with pytest.raises(ValueError, match="lr must be > 0"):
+        fit_neuron(x, y, lr=0.0)
+    with pytest.raises(TypeError, match="steps must be an integer"):
+        fit_neuron(x, y, steps=2.5)
+    with pytest.raises(ValueError, match="expected x of shape"):
+        fit_neuron(x, torch.zeros(3))
+
+
+@pytest.mark.parametrize("control,value,starts_warning", [
+    ("w", 1.0, False), ("w", 10.0, True), ("b", 10.0, True), ("x_range", 20.0, False), ("x_range", 2.0, False),
+    ("w", 0.0, False), ("x_range", 0.5, False)])
 def test_widget_updates_status(control, value, starts_warning):
     panel = neuron_explorer()
     panel.controls[control].value = value
     assert panel.last_status.startswith("⚠") is starts_warning, panel.last_status
-    expected = describe_response(**{k: v for k, v in panel.values().items() if k != "x_range"},
-                                 r=response(panel.values()["w"], panel.values()["b"],
-                                            -panel.values()["x_range"], panel.values()["x_range"]))
-    assert panel.last_status == expected
+    assert panel.last_status == explore_neuron(**panel.values()).status()
+    assert panel.last_png.startswith(b"\x89PNG")
+
+
+def test_widget_sliders_span_the_explorers_bounds():
+    panel = neuron_explorer()
+    for name, (lo, hi) in BOUNDS.items():
+        assert (panel.controls[name].min, panel.controls[name].max) == (lo, hi)
+
+
+def test_neuron_diagram_draws_inputs_sum_sigmoid_and_output():
+    ax = plot_neuron_diagram()
+    texts = [t.get_text() for t in ax.texts]
+    assert {"$x_1$", "$x_2$", "$x_n$", "$b$", r"$\Sigma$", r"$\hat{y} = \sigma(z)$"} <= set(texts)
+    assert not ax.axison and ax.get_title().startswith("One neuron")
 
 
 def test_response_plot_is_reused_and_updated():
-    from nnlab.neuron import ResponsePlot
-
     canvas = ResponsePlot()
     fig1 = canvas.draw(response(1.0, 0.0))
     fig2 = canvas.draw(response(-2.0, 1.0, -3, 3, n=11))

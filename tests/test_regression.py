@@ -1,13 +1,15 @@
-"""nnlab.regression: least squares and gradient descent against PyTorch, the stability limit, and the 01 widget."""
+"""Notebook 01: least squares and gradient descent against PyTorch, the stability limit and the divergence rule
+(nnlab.regression), the explorer and its status line (nnlab.experiments.regression), the figure and the widget
+(nnlab.views.regression)."""
 import numpy as np
 import pytest
 import torch
 from nbval_rules import sanitize  # tests/nbval_rules.py: the sanitizer file as nbval applies it
 
-from nnlab.regression import (Standardizer, add_bias, descent_explorer, explore_descent, gradient_descent,
-                              least_squares, loss_surface, max_stable_lr, mse, surface_problem)
-
-
+from nnlab.experiments.regression import BOUNDS, DescentResult, explore_descent, surface_problem
+from nnlab.regression import Standardizer, add_bias, gradient_descent, least_squares, loss_surface, max_stable_lr, mse
+from nnlab.training import diverged
+from nnlab.views.regression import DescentPlot, descent_explorer, plot_descent
 
 
 @pytest.fixture(scope="module")
@@ -68,13 +70,16 @@ def test_standardizer_round_trip():
     np.testing.assert_allclose(z[:, 0].mean(), 0, atol=1e-12)
     np.testing.assert_allclose(z[:, 1], 0)  # constant column: std taken as 1, no division by zero
     np.testing.assert_allclose(s.inverse(z), x)
+    assert s.std[0] == pytest.approx(np.sqrt(8 / 3))   # the population std (ddof=0), not the sample one
 
 
 @pytest.mark.parametrize("call, words", [
     (lambda: mse(np.ones((3, 2)), np.ones(4), np.ones(2)), r"\(N, p\).*\(3, 2\) and \(4,\)"),
     (lambda: mse(np.ones((3, 2)), np.ones(3), np.ones(3)), r"theta of shape \(2,\), got \(3,\)"),
     (lambda: add_bias(np.ones(3)), r"\(N, d\), got shape \(3,\)"),
-    (lambda: gradient_descent(np.ones((3, 2)), np.ones(3), lr=0, steps=5), "lr > 0"),
+    (lambda: gradient_descent(np.ones((3, 2)), np.ones(3), lr=0, steps=5), "lr must be > 0"),
+    (lambda: gradient_descent(np.ones((3, 2)), np.ones(3), lr=0.1, steps=-1),
+     r"steps must be an integer in \[0, inf\]"),
     (lambda: loss_surface(np.ones((3, 3)), np.ones(3), np.ones(2), np.ones(2)), r"\(N, 2\)"),
 ])
 def test_bad_shapes_and_settings_raise_clear_errors(call, words):
@@ -87,21 +92,66 @@ def test_bad_shapes_and_settings_raise_clear_errors(call, words):
     (0.9, 200, "(converged)"), (1.2, 50, "⚠ Diverged"), (10.0, 200, "⚠ Diverged"),
 ])
 def test_explore_descent_reports_each_regime(problem, lr, steps, expect):
-    result, status = explore_descent(problem, lr, steps)
-    assert expect in status
-    assert np.all(np.isfinite(result.losses[:-1]))
+    result = explore_descent(problem, lr, steps)
+    assert isinstance(result, DescentResult) and (result.lr, result.steps) == (lr, steps)
+    assert expect in result.status()
+    assert np.all(np.isfinite(result.descent.losses[:-1]))
+
+
+@pytest.mark.parametrize("setting, value", [("lr", 0.0), ("lr", 20.0), ("steps", -1), ("steps", 201), ("steps", 2.5)])
+def test_explore_descent_checks_the_bounds_of_its_settings(problem, setting, value):
+    settings = {"lr": 0.1, "steps": 30, setting: value}
+    with pytest.raises((ValueError, TypeError), match=setting):
+        explore_descent(problem, **settings)
+    assert BOUNDS["lr"] == (1e-3, 10.0) and BOUNDS["steps"] == (0, 200)
 
 
 def test_explore_descent_marks_trained_numbers_and_prints_the_minimum_plainly(problem):
-    _, status = explore_descent(problem, 0.05, 30)
+    status = explore_descent(problem, 0.05, 30).status()
     assert status.startswith("lr = 0.05, 30 steps: MSE ≈")      # the loss after descent is a trained number
     assert f"above the least-squares minimum {problem.loss_star:,.1f} (" in status  # closed form: plain
     masked = sanitize(status)
     assert masked == ("lr = 0.05, 30 steps: MSE≈#(k$)²,≈#above the least-squares minimum 4,855.5 "
                       "(not converged yet).")
-    _, status = explore_descent(problem, 1.2, 50)
+    status = explore_descent(problem, 1.2, 50).status()
     assert sanitize(status) == ("⚠ Diverged: lr = 1.2 is above 2/λmax = 1; the loss reached≈#(k$)² "
                                              "at step≈#. Lower the learning rate.")
+
+
+def test_divergence_is_caught_before_the_update_that_would_step_on_it():
+    rng = np.random.default_rng(5)
+    xb = add_bias(rng.normal(size=(40, 2)))
+    y = rng.normal(size=40)
+    run = gradient_descent(xb, y, 3.0 * max_stable_lr(xb), 500)
+    k = run.diverged_at
+    assert run.diverged and 0 < k < 500
+    assert len(run.losses) == len(run.path) == k + 1          # no step was taken on the blown-up loss
+    assert diverged(run.losses[k], run.losses[0]) and not any(diverged(v, run.losses[0]) for v in run.losses[:k])
+    assert run.losses[k] == pytest.approx(mse(xb, y, run.path[k]))   # losses[k] is the loss at path[k]
+    np.testing.assert_array_equal(run.path[:k + 1], gradient_descent(xb, y, 3.0 * max_stable_lr(xb), k).path)
+
+
+def test_zero_steps_is_the_start():
+    xb, y = add_bias(np.arange(6.0)[:, None]), np.arange(6.0)
+    run = gradient_descent(xb, y, 0.1, 0)
+    assert run.path.shape == (1, 2) and not run.diverged and run.losses[0] == mse(xb, y, np.zeros(2))
+
+
+def test_plot_descent_draws_surface_path_and_loss(problem):
+    result = explore_descent(problem, 0.5, 20)
+    fig = plot_descent(result, title="t")
+    assert len(fig.axes) == 2 and fig.axes[0].get_title() == "t"
+    x, _ = fig.axes[1].get_lines()[0].get_data()
+    assert len(x) == 21
+
+
+def test_descent_plot_is_reused_and_hides_blown_up_losses(problem):
+    canvas = DescentPlot(problem)
+    fig1 = canvas.draw(explore_descent(problem, 0.5, 20))
+    fig2 = canvas.draw(explore_descent(problem, 10.0, 200))
+    assert fig1 is fig2
+    _, losses = canvas.loss.get_data()
+    assert np.all(np.isfinite(losses) | np.isnan(losses))
 
 
 def test_widget_redraws_and_reports_divergence_without_raising():

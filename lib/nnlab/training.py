@@ -7,12 +7,13 @@ from __future__ import annotations
 import contextlib
 import math
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
-import matplotlib.pyplot as plt
 import torch
 import torch.nn as nn
-from matplotlib.axes import Axes
+
+from .checks import choice, finite, integer, number
 
 OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -47,6 +48,9 @@ def progress(iterable: Iterable[T], desc: str, enabled: bool = True, unit: str =
     return tqdm(iterable, desc=desc, unit=unit)
 
 
+_progress = progress  # train() has an argument named progress (on/off); inside it, this is the helper
+
+
 def mse_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """The notes' loss torch.mean((y_hat - y)**2): two tensors of the same shape -> scalar."""
     if y_hat.shape != y.shape:
@@ -57,7 +61,12 @@ def mse_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 @dataclass
 class History:
-    """Loss per epoch (index 0 = before training) on the training and validation data; where it diverged."""
+    """Loss per epoch (index 0 = before training) on the training and validation data; where it diverged.
+
+    ``train[e]`` and ``val[e]`` are measured after epoch ``e``. When a run diverges during epoch ``e``
+    (``diverged_at = e``), training stops before stepping on the bad loss and the last entry is the
+    loss at that point.
+    """
 
     train: list[float] = field(default_factory=list)
     val: list[float] = field(default_factory=list)
@@ -77,14 +86,12 @@ class History:
 
 def make_optimizer(name: str, params, lr: float) -> torch.optim.Optimizer:
     """torch.optim.SGD or Adam by name ("sgd", "adam") with learning rate lr."""
-    if name not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, got {name!r}")
-    if not lr > 0:
-        raise ValueError(f"learning rate must be > 0, got {lr}")
-    return OPTIMIZERS[name](params, lr=lr)
+    choice("optimizer", name, OPTIMIZERS)
+    return OPTIMIZERS[name](params, lr=number("lr", lr, positive=True))
 
 
 def _evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn: LossFn) -> float:
+    model.eval()
     with torch.no_grad():
         return float(loss_fn(model(x), y))
 
@@ -92,19 +99,25 @@ def _evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn: LossF
 def train(model: nn.Module, x: torch.Tensor, y: torch.Tensor, epochs: int, *, lr: float = 1e-3,
           optimizer: str | torch.optim.Optimizer = "adam", batch_size: int | None = None,
           x_val: torch.Tensor | None = None, y_val: torch.Tensor | None = None, loss_fn: LossFn = mse_loss,
-          seed: int = 0, progress: bool = False, blowup: float = 1e3) -> History:
+          seed: int = 0, progress: bool = False) -> History:
     """Train model on x (N, ...) -> y (N, ...) for ``epochs`` passes; batch_size None = full batch.
 
-    Each step is the notes' recipe: zero_grad, forward, loss, backward, step. Mini-batches
-    come from a shuffle with its own generator (``seed``). Training stops early, with
-    ``diverged_at`` set, once the training loss is not finite or ``blowup`` times its start.
+    Each step is the notes' recipe: zero_grad, forward, loss, backward, step, with the model in
+    ``train()`` mode; the losses per epoch are measured in ``eval()`` mode (the model is left in it).
+    Mini-batches come from a shuffle with its own generator (``seed``); the global RNG is not touched.
+    Before each update the batch loss is checked with ``diverged`` against the starting training loss:
+    on a divergence training stops without stepping, with ``diverged_at`` set to the epoch.
     """
     if len(x) != len(y):
         raise ValueError(f"x and y must have the same number of rows, got {len(x)} and {len(y)}")
-    if epochs < 0 or (batch_size is not None and batch_size < 1):
-        raise ValueError(f"need epochs >= 0 and batch_size >= 1 (or None), got {epochs} and {batch_size}")
+    epochs = integer("epochs", epochs, 0)
+    if batch_size is not None:
+        batch_size = integer("batch_size", batch_size, 1)
     if (x_val is None) != (y_val is None):
         raise ValueError("give both x_val and y_val, or neither")
+    for name, data in (("x", x), ("y", y), ("x_val", x_val), ("y_val", y_val)):
+        if data is not None:
+            finite(name, data)   # NaN or inf in the data is bad data, not a divergence
     opt = make_optimizer(optimizer, model.parameters(), lr) if isinstance(optimizer, str) else optimizer
     gen = torch.Generator().manual_seed(seed)
     n = len(x)
@@ -117,36 +130,21 @@ def train(model: nn.Module, x: torch.Tensor, y: torch.Tensor, epochs: int, *, lr
             hist.val.append(_evaluate(model, x_val, y_val, loss_fn))
 
     record()
-    epochs_iter = range(1, epochs + 1)
-    if progress:
-        from tqdm.auto import tqdm
-        epochs_iter = tqdm(epochs_iter, desc="epochs")
-    for epoch in epochs_iter:
+    start = hist.train[0]
+    for epoch in _progress(range(1, epochs + 1), "epochs", progress, "epoch"):
+        model.train()
         order = torch.randperm(n, generator=gen) if bs < n else None
-        for start in range(0, n, bs):
-            idx = None if order is None else order[start:start + bs]
+        for first in range(0, n, bs):
+            idx = None if order is None else order[first:first + bs]
             xb, yb = (x, y) if idx is None else (x[idx], y[idx])
             opt.zero_grad()
             loss = loss_fn(model(xb), yb)   # forward pass
+            if diverged(loss.item(), start):
+                hist.diverged_at = epoch    # stop before stepping on a blown-up loss
+                break
             loss.backward()                 # backward pass
             opt.step()                      # update
         record()
-        if not math.isfinite(hist.train[-1]) or hist.train[-1] > blowup * max(hist.train[0], 1e-12):
-            hist.diverged_at = epoch
+        if hist.diverged:
             break
     return hist
-
-
-def plot_losses(hist: History, ax: Axes | None = None, scale: float = 1.0, unit: str = "MSE",
-                title: str = "") -> Axes:
-    """Training and validation loss (times ``scale``) per epoch on a log axis; marks the best validation epoch."""
-    if ax is None:
-        _, ax = plt.subplots()
-    ax.semilogy([v * scale for v in hist.train], color="#0072B2", label="training")
-    if hist.val:
-        ax.semilogy([v * scale for v in hist.val], color="#E69F00", label="validation")
-        best = hist.best_epoch
-        ax.axvline(best, color="#000000", ls=":", lw=0.8, label=f"best validation (epoch {best})")
-    ax.set(xlabel="epoch", ylabel=f"loss ({unit}, log scale)", title=title or "Loss per epoch")
-    ax.legend(fontsize=8)
-    return ax

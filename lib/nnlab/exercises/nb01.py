@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..regression import least_squares
+from ..regression import mse as mse_of_theta
 from .core import Exercise, Incorrect, call, close
 
 _rng = np.random.default_rng(1)
@@ -16,7 +18,7 @@ def _check_mse(fn):
     got = call(fn, _y, y_hat)
     if np.ndim(got) != 0:
         raise Incorrect(f"mse(y, y_hat) should return one number, not an array of shape {np.shape(got)}.")
-    close(got, np.mean((_y - y_hat) ** 2), "mse(y, y_hat)", rtol=1e-8)
+    close(got, mse_of_theta(_X, _y, _theta), "mse(y, y_hat)", rtol=1e-8)
 
 
 mse = Exercise(
@@ -42,7 +44,8 @@ def _check_gradient(fn):
 gradient = Exercise(
     "Exercise 2 · the gradient of the MSE",
     _check_gradient,
-    hints=["Differentiate (1/N) Σ (y_i - x_i·θ)² with respect to θ; the chain rule brings down a factor 2 and a minus sign.",
+    hints=["Differentiate (1/N) Σ (y_i - x_i·θ)² with respect to θ; "
+           "the chain rule brings down a factor 2 and a minus sign.",
            "In matrix form the result has the shape of θ: a product of X transposed with the residual vector y - Xθ."],
     solution_text="def grad(X, y, theta):\n    return -2.0 / len(y) * X.T @ (y - X @ theta)",
     reference=lambda X, y, t: -2.0 / len(y) * X.T @ (y - X @ t),
@@ -53,7 +56,7 @@ gradient = Exercise(
 
 def _check_normal(fn):
     got = call(fn, _X, _y)
-    close(got, np.linalg.lstsq(_X, _y, rcond=None)[0], "normal_equations(X, y)", rtol=1e-6)
+    close(got, least_squares(_X, _y), "normal_equations(X, y)", rtol=1e-6)
 
 
 normal_equations = Exercise(

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import torch
 
+from .. import ffn
 from .core import Exercise, Incorrect, call, close
 
 
 def _check_count(fn) -> None:
     for sizes in ([4, 200, 300, 1], [3, 1], [10, 5, 5, 5, 2]):
         got = call(fn, list(sizes))
-        want = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+        want = ffn.param_count(list(sizes))
         if float(got) != want:
             raise Incorrect(f"param_count({sizes}) gives {float(got):,.0f}; compare with "
                             "sum(p.numel() for p in mlp(sizes).parameters()).")
@@ -31,7 +32,7 @@ _W2, _B2 = torch.randn(1, 6, generator=_G, dtype=torch.float64), torch.randn(1, 
 
 
 def _check_forward(fn) -> None:
-    want = torch.sigmoid(_X @ _W1.T + _B1) @ _W2.T + _B2
+    want = ffn.explicit_forward(_X, [_W1, _W2], [_B1, _B2], "sigmoid")
     close(call(fn, _X.clone(), _W1.clone(), _B1.clone(), _W2.clone(), _B2.clone()), want,
           "forward(x, W1, b1, W2, b2)", rtol=1e-6)
 

@@ -1,0 +1,69 @@
+"""Notebook 01's figures and widget: the MSE surface with the path of gradient descent, and its explorer."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from ..experiments.regression import BOUNDS, DescentResult, SurfaceProblem, explore_descent, surface_problem
+from ..regression import loss_surface
+from .widgets import Panel, int_slider, log_slider
+
+
+class DescentPlot:
+    """Contours of the MSE surface with the descent path (left) and the loss per step (right).
+
+    The surface is drawn once; ``draw`` moves only the path and the loss curve, so a widget redraw is cheap.
+    """
+
+    def __init__(self, problem: SurfaceProblem, title: str = "") -> None:
+        ws, bs = problem.theta_star
+        w = np.linspace(ws - 1.6 * abs(ws) - 20, ws + 1.6 * abs(ws) + 20, 50)
+        b = np.linspace(-40, bs + 1.4 * abs(bs), 50)
+        surface = loss_surface(problem.xb, problem.y, w, b)
+        self.bounds = (w[0], w[-1], b[0], b[-1])
+        self.fig, (ax, self.ax_loss) = plt.subplots(1, 2, figsize=(9.5, 3.6))
+        cs = ax.contour(w, b, surface, levels=np.geomspace(surface.min() * 1.01, surface.max(), 14),
+                        linewidths=0.8)
+        ax.clabel(cs, fmt="%.0f", fontsize=6)
+        (self.path,) = ax.plot([], [], ".-", color="#D55E00", ms=3, lw=1, label="gradient descent")
+        ax.plot(ws, bs, "*", color="#000000", ms=10, label="least squares θ*")
+        ax.set(xlabel="w (k$ per std of living area)", ylabel="b (k$)",
+               title=title or "MSE surface and descent path")
+        ax.legend(loc="lower right", fontsize=7)
+        (self.loss,) = self.ax_loss.semilogy([0], [1.0], color="#0072B2")
+        self.ax_loss.axhline(problem.loss_star, color="#000000", ls="--", lw=0.8, label="minimum")
+        self.ax_loss.set(xlabel="step", ylabel="MSE (k$)²", title="loss per step")
+        self.ax_loss.legend(fontsize=7)
+        self.fig.tight_layout()
+
+    def draw(self, result: DescentResult) -> Figure:
+        """Show this run's path and losses; returns the (same) figure."""
+        w0, w1, b0, b1 = self.bounds
+        p = result.descent.path
+        inside = (p[:, 0] > w0) & (p[:, 0] < w1) & (p[:, 1] > b0) & (p[:, 1] < b1)
+        self.path.set_data(p[inside, 0], p[inside, 1])
+        losses = np.where(np.isfinite(result.descent.losses), result.descent.losses, np.nan)
+        self.loss.set_data(np.arange(len(losses)), losses)
+        self.ax_loss.relim()
+        self.ax_loss.autoscale_view()
+        return self.fig
+
+
+def plot_descent(result: DescentResult, title: str = "") -> Figure:
+    """Contours of the MSE surface with the descent path (left) and the loss per step (right)."""
+    return DescentPlot(result.problem, title).draw(result)
+
+
+def descent_explorer(lr: float = 0.1, steps: int = 30) -> Panel:
+    """The notebook-01 widget: sliders for learning rate (log) and steps over the loss surface."""
+    problem = surface_problem()
+    canvas = DescentPlot(problem)
+
+    def update(lr: float, steps: int):
+        result = explore_descent(problem, lr, steps)
+        return canvas.draw(result), result.status()
+
+    controls = {"lr": log_slider("learning rate", lr, *BOUNDS["lr"]),
+                "steps": int_slider("steps", steps, *BOUNDS["steps"])}
+    return Panel(controls, update, title="Gradient descent on the MSE surface")
