@@ -191,6 +191,31 @@ def test_missing_altered_truncated_malformed_files_are_refused(tmp_path):
         load_record("cascaded_tanks", "train", data_dir=_copy(tmp_path, raw + b"1,2\n"), check_sha256=False)
 
 
+def test_records_are_read_through_the_verified_reader(tmp_path, monkeypatch):
+    """load_record reads with nnlab.data.read_verified: the size is checked before anything is read, and every
+    refusal says how to restore the file."""
+    import nnlab.systems.records as records
+
+    calls = []
+    real = records.read_verified
+    monkeypatch.setattr(records, "read_verified", lambda *a, **k: calls.append((a, k)) or real(*a, **k))
+    assert len(load_record("cascaded_tanks", "test")) == 1024
+    (path, sha, max_bytes), kw = calls[0]
+    assert path == csv_path("cascaded_tanks", "test") and sha == SHA256[("cascaded_tanks", "test")]
+    assert max_bytes == records.MAX_BYTES and kw["rows"] == 1024
+    (tmp_path / "cascaded_tanks_train.csv").write_bytes(b"x" * (records.MAX_BYTES + 1))
+    with pytest.raises(DataFileError, match=r"more than the 1,000,000.*python -m nnlab.systems"):
+        load_record("cascaded_tanks", "train", data_dir=tmp_path)
+
+
+@pytest.mark.parametrize("kwargs, error", [(dict(n=64.0, harmonics=[1], std=1.0), TypeError),
+                                           (dict(n=64, harmonics=[1], std=1.0, periods=0), ValueError),
+                                           (dict(n=64, harmonics=[1], std=np.nan), ValueError)])
+def test_multisine_checks_its_numbers(kwargs, error):
+    with pytest.raises(error):
+        multisine(**kwargs)
+
+
 @pytest.mark.parametrize("system, split", [("tanks", "train"), ("cascaded_tanks", "validation")])
 def test_unknown_names_are_refused(system, split):
     with pytest.raises(ValueError, match="must be one of"):

@@ -2,41 +2,41 @@
 
 Derived in 05_narx_models.ipynb. The model predicts
     y^(k) = f(y(k-1), ..., y(k-na), u(k), u(k-1), ..., u(k-nb)),
-with f linear (ARX, theta) or a feedforward net (NARX). Scores: free-run simulation RMSE, skipping n_skip samples.
+with f linear (ARX, theta) or a feedforward net (NARX). Scores: free-run simulation RMSE, skipping n_skip samples
+(``nnlab.metrics.rmse``).
 
 Baselines as in notebook 05 (orders NA, NB = 2, 5), each well under 2 s on one core:
     train, test = nnlab.systems.load_record("cascaded_tanks", "train"), load_record("cascaded_tanks", "test")
     theta = fit_arx(train.u, train.y, NA, NB)                       # ARX, 9 parameters
-    net = fit_narx(train)                                           # NARX net, simulation trained, 161 parameters
+    net = fit_narx(train).net                                       # NARX net, simulation trained, 161 parameters
     for m in (theta, net):
-        print(sim_rmse(test.y, simulate(m, test.u, test.y[:max(NA, NB)], NA, NB), test.n_skip))
+        print(rmse(test.y, simulate(m, test.u, test.y[:max(NA, NB)], NA, NB), skip=test.n_skip))
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 import torch.nn as nn
 
+from . import checks, training
 from .ffn import mlp
-from .report import approx
+from .regression import Standardizer
 from .systems.models import check_signal
 
 NA, NB = 2, 5  # the orders notebook 05 uses for the tanks (max(NA, NB) = n_skip = 5 initial samples)
 
 
-def _check_orders(na: int, nb: int) -> None:
-    if not (isinstance(na, (int, np.integer)) and isinstance(nb, (int, np.integer))) or na < 1 or nb < 0:
-        raise ValueError(f"need integer orders na >= 1 and nb >= 0, got na={na!r}, nb={nb!r}")
+def _check_orders(na: int, nb: int) -> tuple[int, int]:
+    return checks.integer("na", na, 1), checks.integer("nb", nb, 0)
 
 
 def _pair(u: np.ndarray, y: np.ndarray, na: int, nb: int) -> tuple[np.ndarray, np.ndarray]:
     _check_orders(na, nb)
     u, y = check_signal(u, "u"), check_signal(y, "y")
-    if u.shape != y.shape:
-        raise ValueError(f"u and y must have the same length, got {u.shape} and {y.shape}")
+    checks.same_shape("u", u, "y", y)
     if u.size <= max(na, nb):
         raise ValueError(f"record of {u.size} samples is too short for na={na}, nb={nb} (need > {max(na, nb)})")
     return u, y
@@ -72,9 +72,8 @@ class NarxNet(nn.Module):
                  z_std: np.ndarray | None = None, y_mean: float = 0.0, y_std: float = 1.0,
                  delta: bool = True, linear: bool = False) -> None:
         super().__init__()
-        _check_orders(na, nb)
-        if hidden < 1:
-            raise ValueError(f"hidden must be >= 1, got {hidden}")
+        na, nb = _check_orders(na, nb)
+        hidden = checks.integer("hidden", hidden, 1)
         p = na + nb + 1
         self.na, self.nb, self.hidden, self.delta = na, nb, hidden, delta
         self.net = mlp([p, hidden, 1], activation="tanh")
@@ -93,7 +92,13 @@ class NarxNet(nn.Module):
         return out + z[:, 0] if self.delta else out
 
     def free_run(self, u: torch.Tensor, y_init: torch.Tensor) -> torch.Tensor:
-        """Same as ``unroll(self, u, y_init, na, nb)``, faster: the input part of layer 1 computed for all k at once."""
+        """The free run of ``unroll(self, u, y_init, na, nb)``, faster: the input part of layer 1 for all k at once.
+
+        u (B, L), y_init (B, n0) -> y^ (B, L - n0). The standardisation is folded into the weights and the
+        tanh layer is written out, so each step costs two small matrix products. Its readable reference is
+        the plain loop of ``unroll(..., fast=False)`` just below, which calls the net once per step; the tests
+        hold the two equal (float32 rounding) for every combination of ``delta`` and ``linear``.
+        """
         na, nb, n0, length = self.na, self.nb, y_init.shape[1], u.shape[1]
         lin1, lin2 = self.net[0], self.net[2]
         w = lin1.weight / self.z_std                                   # (H, p): normalisation folded in
@@ -121,13 +126,6 @@ class NarxNet(nn.Module):
         return torch.stack(out, dim=1)                                 # (B, L-n0)
 
 
-def n_params(model: nn.Module | np.ndarray) -> int:
-    """Number of trainable parameters of a net, or the length of an ARX theta."""
-    if isinstance(model, nn.Module):
-        return sum(p.numel() for p in model.parameters() if p.requires_grad)
-    return int(np.asarray(model).size)
-
-
 def unroll(model: nn.Module, u: torch.Tensor, y_init: torch.Tensor, na: int, nb: int,
            fast: bool = True) -> torch.Tensor:
     """Differentiable free run of a net over windows: u (B, L), y_init (B, n0) -> y^ (B, L - n0), n0 >= max(na, nb).
@@ -141,6 +139,7 @@ def unroll(model: nn.Module, u: torch.Tensor, y_init: torch.Tensor, na: int, nb:
                          f"{tuple(y_init.shape)}")
     if fast and isinstance(model, NarxNet) and (model.na, model.nb) == (na, nb):
         return model.free_run(u, y_init)
+    # the plain loop: the readable reference of NarxNet.free_run
     hist = list(y_init.unbind(1))             # past outputs, measured then simulated
     out = []
     for k in range(n0, u.shape[1]):
@@ -157,7 +156,7 @@ def simulate(model: nn.Module | np.ndarray, u: np.ndarray, y_init: np.ndarray, n
     ``model`` is an ARX theta (na+nb+2,) from fit_arx or a net mapping z (B, na+nb+1) -> (B,). Only the
     input u (T,) and the n0 initial outputs are used; an unstable model returns non-finite values, never raises.
     """
-    _check_orders(na, nb)
+    na, nb = _check_orders(na, nb)
     u = check_signal(u, "u")
     y_init = np.asarray(y_init, dtype=np.float64).ravel()
     n0 = y_init.size
@@ -200,155 +199,116 @@ def predict_one_step(model: nn.Module | np.ndarray, u: np.ndarray, y: np.ndarray
     return np.concatenate([np.asarray(y, dtype=np.float64)[:max(na, nb)], pred])
 
 
-def sim_rmse(y: np.ndarray, y_hat: np.ndarray, n_skip: int = 0) -> float:
-    """Root-mean-square error over samples n_skip..T-1 (inf if y_hat is not finite there)."""
-    y, y_hat = np.asarray(y, dtype=np.float64), np.asarray(y_hat, dtype=np.float64)
-    if y.shape != y_hat.shape or y.ndim != 1:
-        raise ValueError(f"y and y_hat must be 1-D of equal length, got {y.shape} and {y_hat.shape}")
-    if not 0 <= n_skip < y.size:
-        raise ValueError(f"n_skip must lie in 0..{y.size - 1}, got {n_skip}")
-    e = y[n_skip:] - y_hat[n_skip:]
-    return float(np.sqrt(np.mean(e ** 2))) if np.isfinite(e).all() else math.inf
 
 
-def _seeded(seed: int) -> torch.Generator:
-    return torch.Generator().manual_seed(seed)
+
+
+@dataclass(frozen=True)
+class NarxFit:
+    """A trained NarxNet and its record: the loss (MSE in standardised units) before each update, per phase.
+
+    Every loop checks ``training.diverged`` on the loss it is about to step on; on the first diverged loss it
+    stops without stepping, and ``diverged_at`` = (phase, step) names it ("one-step" or "simulation").
+    """
+
+    net: NarxNet
+    one_step: np.ndarray = field(default_factory=lambda: np.empty(0))     # (steps run,)
+    simulation: np.ndarray = field(default_factory=lambda: np.empty(0))   # (steps run,), empty without that phase
+    diverged_at: tuple[str, int] | None = None
+
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at is not None
 
 
 def train_one_step(u: np.ndarray, y: np.ndarray, na: int, nb: int, hidden: int = 16, steps: int = 500,
-                   lr: float = 1e-2, seed: int = 0, delta: bool = True,
-                   linear: bool = False) -> tuple[NarxNet, np.ndarray]:
-    """Fit a NarxNet to the one-step-ahead error (full-batch Adam on all N rows); return (net, losses (steps,))."""
+                   lr: float = 1e-2, seed: int = 0, delta: bool = True, linear: bool = False) -> NarxFit:
+    """Fit a NarxNet to the one-step-ahead error: full-batch Adam on all N rows of the regressors, ``steps``
+    updates (or fewer, if the loss diverges). The net's initial weights come from ``seed``."""
+    na, nb = _check_orders(na, nb)
+    steps = checks.integer("steps", steps, 0)
+    lr = checks.number("lr", lr, positive=True)
     z, target = regressors(u, y, na, nb)
-    torch.manual_seed(seed)
     t = target - z[:, 0] if delta else target                      # what the net itself predicts
-    model = NarxNet(na, nb, hidden, z.mean(0), z.std(0) + 1e-12, t.mean(), t.std() + 1e-12, delta, linear)
+    z_scale, t_scale = Standardizer.fit(z), Standardizer.fit(t)
+    with training.seeded(seed):
+        model = NarxNet(na, nb, hidden, z_scale.mean, z_scale.std, float(t_scale.mean), float(t_scale.std),
+                        delta, linear)
     if linear:  # start from the least-squares (ARX) fit in standardised units; the hidden layer adds to it
-        zn, tn = (z - z.mean(0)) / (z.std(0) + 1e-12), (t - t.mean()) / (t.std() + 1e-12)
+        zn, tn = z_scale.transform(z), t_scale.transform(t)
         with torch.no_grad():
             w = np.linalg.solve(zn.T @ zn + 1e-3 * len(zn) * np.eye(zn.shape[1]), zn.T @ tn)  # ridge: lags correlate
             model.linear.weight.copy_(torch.as_tensor(w, dtype=torch.float32)[None])
             model.net[-1].weight.mul_(0.1)
     zt, tt = torch.as_tensor(z, dtype=torch.float32), torch.as_tensor(target, dtype=torch.float32)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    losses = np.empty(steps)
+    losses: list[float] = []
+    diverged_at = None
+    model.train()
     for step in range(steps):
-        loss = (((model(zt) - tt) / model.y_std) ** 2).mean()  # MSE in standardised units
+        loss = (((model(zt) - tt) / model.y_std) ** 2).mean()    # MSE in standardised units
+        losses.append(loss.item())
+        if training.diverged(losses[-1], losses[0]):             # checked before stepping on it
+            diverged_at = ("one-step", step)
+            break
         opt.zero_grad()
         loss.backward()
         opt.step()
-        losses[step] = loss.item()
-    return model, losses
+    model.eval()
+    return NarxFit(model, np.array(losses), diverged_at=diverged_at)
 
 
-def train_simulation(model: NarxNet, u: np.ndarray, y: np.ndarray, horizon: int = 60, batch: int = 32,
-                     steps: int = 150, lr: float = 3e-3, seed: int = 0, progress: bool = False) -> np.ndarray:
-    """Fine-tune a net on the free-run error: unroll its own feedback over ``horizon`` samples from ``batch``
-    random start points (measured outputs only as initial lags); return losses (steps,). Modifies model in place.
-    ``progress=True`` shows a tqdm progress bar over the steps (it changes no number)."""
+def train_simulation(fit: NarxFit, u: np.ndarray, y: np.ndarray, horizon: int = 60, batch: int = 32,
+                     steps: int = 150, lr: float = 3e-3, seed: int = 0, progress: bool = False) -> NarxFit:
+    """Fine-tune ``fit.net`` (in place) on the free-run error: unroll its own feedback over ``horizon`` samples
+    from ``batch`` random start points (measured outputs only as initial lags), ``steps`` Adam updates with the
+    learning rate falling linearly to lr/10. Returns the fit with its simulation losses.
+    ``progress=True`` shows a progress bar over the steps (it changes no number)."""
+    if not isinstance(fit, NarxFit):
+        raise TypeError(f"fit must be the NarxFit of train_one_step, got {type(fit).__name__}")
+    if fit.diverged:
+        raise ValueError(f"the fit diverged at {fit.diverged_at[0]} step {fit.diverged_at[1]}: "
+                         "there is no trained net to fine-tune")
+    model = fit.net
     na, nb = model.na, model.nb
     u, y = _pair(u, y, na, nb)
     n0 = max(na, nb)
-    if horizon < 1 or u.size < n0 + horizon:
-        raise ValueError(f"horizon must be in 1..{u.size - n0}, got {horizon}")
+    horizon = checks.integer("horizon", horizon, 1, u.size - n0)
+    batch = checks.integer("batch", batch, 1)
+    steps = checks.integer("steps", steps, 0)
+    lr = checks.number("lr", lr, positive=True)
     ut, yt = torch.as_tensor(u, dtype=torch.float32), torch.as_tensor(y, dtype=torch.float32)
     idx = torch.arange(n0 + horizon)                               # (L,)
-    gen = _seeded(seed)
+    gen = torch.Generator().manual_seed(seed)                      # the windows' own generator
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     decay = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0 - 0.9 * s / max(steps, 1))  # lr -> lr/10, linearly
-    losses = np.empty(steps)
-    step_iter = range(steps)
-    if progress:
-        from tqdm.auto import tqdm
-        step_iter = tqdm(step_iter, desc="simulation training", unit="step")
-    for step in step_iter:
+    losses: list[float] = []
+    diverged_at = None
+    model.train()
+    for step in training.progress(range(steps), "simulation training", enabled=progress, unit="step"):
         start = torch.randint(0, u.size - n0 - horizon + 1, (batch, 1), generator=gen)  # (B, 1)
         uw, yw = ut[start + idx], yt[start + idx]                   # (B, L) windows
         y_sim = unroll(model, uw, yw[:, :n0], na, nb)               # (B, horizon)
         loss = (((y_sim - yw[:, n0:]) / model.y_std) ** 2).mean()
+        losses.append(loss.item())
+        if training.diverged(losses[-1], losses[0]):               # checked before stepping on it
+            diverged_at = ("simulation", step)
+            break
         opt.zero_grad()
         loss.backward()
         opt.step()
         decay.step()
-        losses[step] = loss.item()
-    return losses
+    model.eval()
+    return NarxFit(model, fit.one_step, np.array(losses), diverged_at)
 
 
 def fit_narx(record, na: int = NA, nb: int = NB, hidden: int = 16, simulation: bool = True, seed: int = 0,
-             linear: bool = False) -> NarxNet:
+             linear: bool = False) -> NarxFit:
     """The notebook-05 NARX net for a Record (e.g. load_record("cascaded_tanks", "train")), about 1-2 s on one core:
     500 full-batch Adam steps on the one-step error, then (``simulation=True``) 150 steps on the free-run error
-    over 60-sample horizons. Score it with sim_rmse(test.y, simulate(net, test.u, test.y[:max(na, nb)], na, nb), n_skip)."""
-    net, _ = train_one_step(record.u, record.y, na, nb, hidden, seed=seed, linear=linear)
-    if simulation:
-        train_simulation(net, record.u, record.y, seed=seed)
-    return net
-
-
-@dataclass(frozen=True)
-class OrderResult:
-    """Test-record free runs of ARX and of a one-step-trained NARX net at one (na, nb, hidden) setting."""
-
-    na: int
-    nb: int
-    hidden: int
-    y_arx: np.ndarray     # (T,) free-run simulation on the test input
-    y_narx: np.ndarray    # (T,)
-    rmse_arx: float       # simulation RMSE in volts, first n_skip samples skipped
-    rmse_narx: float
-    onestep_narx: float   # one-step-ahead RMSE of the net on the test record, volts
-    params_arx: int
-    params_narx: int
-
-
-def explore_orders(train, test, na: int, nb: int, hidden: int, seed: int = 0) -> tuple[OrderResult, str]:
-    """The notebook-05 widget's logic: fit ARX and a one-step NARX net at (na, nb, hidden); free-run both on test.
-
-    The status line prints ARX's least-squares RMSE plainly and the trained net's numbers with ``approx`` (≈)."""
-    n0 = max(na, nb)
-    theta = fit_arx(train.u, train.y, na, nb)
-    net, _ = train_one_step(train.u, train.y, na, nb, hidden, steps=300, seed=seed)
-    y_arx = simulate(theta, test.u, test.y[:n0], na, nb)
-    y_narx = simulate(net, test.u, test.y[:n0], na, nb)
-    res = OrderResult(na, nb, hidden, y_arx, y_narx, sim_rmse(test.y, y_arx, test.n_skip),
-                      sim_rmse(test.y, y_narx, test.n_skip),
-                      sim_rmse(test.y, predict_one_step(net, test.u, test.y, na, nb), test.n_skip),
-                      n_params(theta), n_params(net))
-    text = (f"na={na}, nb={nb}, hidden={hidden}: test simulation RMSE ARX {res.rmse_arx:.3f} V "
-            f"({res.params_arx} parameters), NARX {approx(res.rmse_narx)} V ({res.params_narx} parameters; "
-            f"its one-step RMSE is only {approx(res.onestep_narx)} V).")
-    if not math.isfinite(res.rmse_arx) or not math.isfinite(res.rmse_narx):
-        text = "⚠ A free run diverged (an unstable model feeds its own errors back and grows). " + text
-    elif n0 > test.n_skip:
-        text = (f"⚠ max(na, nb) = {n0} > n_skip = {test.n_skip}: the free run starts from {n0} measured samples, "
-                "more than the score skips. " + text)
-    return res, text
-
-
-def plot_free_run(ax, record, sims: dict[str, np.ndarray], title: str = ""):
-    """Measured test output and free-run simulations against time (minutes) on ax; returns ax."""
-    t = record.t / 60
-    ax.plot(t, record.y, color="#000000", lw=1.2, label="measured")
-    for name, y in sims.items():
-        ax.plot(t, np.where(np.isfinite(y), y, np.nan), lw=1, label=name)
-    ax.set(xlabel="time (min)", ylabel="y (V)", title=title or "free-run simulation on the test record")
-    ax.legend(fontsize=7, ncol=len(sims) + 1, loc="lower right")
-    return ax
-
-
-def order_explorer(train, test, na: int = 2, nb: int = 2, hidden: int = 16):
-    """The notebook-05 widget: sliders for na, nb and hidden size; plots both free runs on the test record."""
-    import matplotlib.pyplot as plt
-
-    from .views.widgets import Panel, int_slider
-
-    def update(na: int, nb: int, hidden: int):
-        res, status = explore_orders(train, test, na, nb, hidden)
-        fig, ax = plt.subplots(figsize=(8, 3.4))
-        plot_free_run(ax, test, {f"ARX {res.rmse_arx:.2f} V": res.y_arx,
-                                 f"NARX {approx(res.rmse_narx, '.2f')} V": res.y_narx})
-        return fig, status
-
-    controls = {"na": int_slider("na", na, 1, 6), "nb": int_slider("nb", nb, 0, 6),
-                "hidden": int_slider("hidden", hidden, 2, 64, 2)}
-    return Panel(controls, update, title="NARX orders and net size vs free-run error")
+    over 60-sample horizons. Score ``.net`` with
+    rmse(test.y, simulate(fit.net, test.u, test.y[:max(na, nb)], na, nb), skip=test.n_skip)."""
+    fit = train_one_step(record.u, record.y, na, nb, hidden, seed=seed, linear=linear)
+    if simulation and not fit.diverged:
+        fit = train_simulation(fit, record.u, record.y, seed=seed)
+    return fit

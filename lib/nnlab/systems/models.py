@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..checks import finite, integer, non_empty, number
+
 
 def _check_x0(x0: tuple[float, float] | None, default: tuple[float, float]) -> tuple[float, float]:
     a = np.asarray(default if x0 is None else x0, dtype=np.float64)
@@ -24,13 +26,7 @@ def check_signal(u: np.ndarray, name: str = "u") -> np.ndarray:
     a = np.asarray(u, dtype=np.float64)
     if a.ndim != 1:
         raise ValueError(f"{name} must be a 1-D signal of shape (T,), got shape {a.shape}")
-    if a.size == 0:
-        raise ValueError(f"{name} is empty: a record needs at least one sample")
-    bad = ~np.isfinite(a)
-    if bad.any():
-        k = int(np.argmax(bad))
-        raise ValueError(f"{name} has {int(bad.sum())} NaN or infinite value(s), the first at index {k} ({a[k]})")
-    return a
+    return finite(name, non_empty(name, a))
 
 
 @dataclass(frozen=True)
@@ -171,12 +167,12 @@ def multisine(n: int, harmonics: np.ndarray | range, std: float, mean: float = 0
 
     u(k) = mean + A sum_h cos(2 pi h k / n + phi_h), phi_h ~ U[0, 2 pi) from ``seed``, A set so std(u) = std.
     """
+    n, periods = integer("n", n, 2), integer("periods", periods, 1)
+    std, mean = number("std", std, positive=True), number("mean", mean)
     h = np.asarray(list(harmonics), dtype=np.int64)
-    if n < 2 or h.size == 0 or h.min() < 1 or h.max() >= n / 2:
-        raise ValueError(f"need n >= 2 and harmonics in 1..n/2-1, got n={n}, harmonics {h.min() if h.size else None}"
+    if h.size == 0 or h.min() < 1 or h.max() >= n / 2:
+        raise ValueError(f"harmonics must lie in 1..n/2-1 = 1..{(n - 1) // 2}, got {h.min() if h.size else None}"
                          f"..{h.max() if h.size else None}")
-    if not std > 0:
-        raise ValueError(f"std must be > 0, got {std}")
     phases = np.random.default_rng(seed).uniform(0.0, 2 * np.pi, size=h.size)
     spectrum = np.zeros(n // 2 + 1, dtype=np.complex128)
     spectrum[h] = np.exp(1j * phases)
@@ -188,6 +184,5 @@ def multisine(n: int, harmonics: np.ndarray | range, std: float, mean: float = 0
 def add_noise(y: np.ndarray, std: float, seed: int) -> np.ndarray:
     """y (T,) plus white Gaussian noise of standard deviation ``std`` drawn from ``seed``."""
     y = check_signal(y, "y")
-    if std < 0:
-        raise ValueError(f"noise std must be >= 0, got {std}")
+    std = number("std", std, lo=0.0)
     return y + std * np.random.default_rng(seed).standard_normal(y.size)

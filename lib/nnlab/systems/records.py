@@ -4,15 +4,13 @@ Regenerate all four files with ``python -m nnlab.systems`` (provenance in data/S
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from ..data import DataFileError
+from ..data import DataFileError, read_verified
 from ..data import data_dir as course_data_dir
 from .models import CascadedTanks, Duffing, add_noise, multisine
 
@@ -20,6 +18,8 @@ SYSTEMS = ("cascaded_tanks", "duffing")
 SPLITS = ("train", "test")
 HEADER = ["time_s", "u_V", "y_V"]
 UNITS = {"time": "s", "u": "V", "y": "V"}
+MAX_BYTES = 1_000_000   # the largest record (duffing, 4096 rows) is about 143 kB
+RESTORE = "Restore it with `git checkout -- data/`, or regenerate it with `python -m nnlab.systems`."
 
 
 @dataclass(frozen=True)
@@ -122,32 +122,25 @@ def write_all(data_dir: str | Path | None = None) -> dict[Path, str]:
 
 
 def load_record(system: str, split: str, data_dir: str | Path | None = None, check_sha256: bool = True) -> Record:
-    """Load a shipped record, verified by SHA-256: u (T,), y (T,) float64 volts; T = 1024 (tanks) or 4096 (duffing).
+    """Load a shipped record, verified by size and SHA-256: u (T,), y (T,) float64 volts; T = 1024 (tanks) or
+    4096 (duffing). Read through ``nnlab.data.read_verified``.
 
     Raises DataFileError (a ValueError) naming the path and the reason if the file is missing, altered or malformed.
     """
     _check_name(system, split)
     path, spec, sim = csv_path(system, split, data_dir), SPECS[(system, split)], simulator(system)
-    restore = "Restore it with `git checkout -- data/` or regenerate with `python -m nnlab.systems`."
-    if not path.is_file():
-        raise DataFileError(f"{path}: file not found. {restore}")
-    raw = path.read_bytes()
-    rows = [r for r in csv.reader(io.StringIO(raw.decode("utf-8", errors="replace"))) if r]
-    if check_sha256 and hashlib.sha256(raw).hexdigest() != SHA256[(system, split)]:
-        reason = (f"it has {len(rows) - 1} data rows, expected {spec.n} (truncated?)"
-                  if len(rows) - 1 != spec.n else "its content was altered")
-        raise DataFileError(f"{path}: SHA-256 is {hashlib.sha256(raw).hexdigest()}, expected "
-                            f"{SHA256[(system, split)]}: {reason}. {restore}")
-    if not rows or rows[0] != HEADER:
-        raise DataFileError(f"{path}: header must be {','.join(HEADER)}, found {','.join(rows[0]) if rows else 'nothing'}")
+    rows = read_verified(path, SHA256[(system, split)] if check_sha256 else None, MAX_BYTES, rows=spec.n,
+                         restore=RESTORE)
+    if rows[0] != HEADER:
+        raise DataFileError(f"{path}: header must be {','.join(HEADER)}, found {','.join(rows[0])}. {RESTORE}")
     if len(rows) < 2:
-        raise DataFileError(f"{path}: no data rows")
+        raise DataFileError(f"{path}: no data rows. {RESTORE}")
     try:
         table = np.array(rows[1:], dtype=np.float64)
     except ValueError as exc:
-        raise DataFileError(f"{path}: a row is not 3 numbers ({exc})") from None
+        raise DataFileError(f"{path}: a row is not 3 numbers ({exc}). {RESTORE}") from None
     if table.ndim != 2 or table.shape[1] != 3:
-        raise DataFileError(f"{path}: expected 3 columns per row, got shape {table.shape}")
+        raise DataFileError(f"{path}: expected 3 columns per row, got shape {table.shape}. {RESTORE}")
     if not np.isfinite(table).all():
-        raise DataFileError(f"{path}: contains NaN or infinite values")
+        raise DataFileError(f"{path}: contains NaN or infinite values. {RESTORE}")
     return Record(f"{system}_{split}", table[:, 1].copy(), table[:, 2].copy(), sim.ts, sim.n_skip)
