@@ -1,8 +1,8 @@
 """Micro-benchmark: from-scratch LSTM forward+backward time / ``nn.LSTM``'s, measured in the same run.
 
 B = 32, L = 128, H = 64, one layer, float32, one thread. The two are timed interleaved (best of many
-repeats, thread CPU time) so load from other processes hits both alike. Rows: the hand-written BPTT (``bptt=True``, target
-<= 2) and, for reference, the plain autograd loop over time.
+repeats, thread CPU time) so load from other processes hits both alike. Rows: the hand-written BPTT
+(``bptt=True``, target <= 2) and, for reference, the plain autograd loop over time.
 """
 from __future__ import annotations
 

@@ -10,7 +10,8 @@ import pytest
 import torch
 import torch.nn as nn
 
-from nnlab.bptt import LSTMLayerBPTT, RNNLayerBPTT, lstm_layer_bptt, rnn_layer_bptt
+from nnlab.bptt import (LSTMLayerBPTT, RNNLayerBPTT, lstm_bptt_reference, lstm_layer_bptt, rnn_bptt_reference,
+                        rnn_layer_bptt)
 from nnlab.recurrent import LSTM, RNN, lstm_cell, rnn_cell
 
 
@@ -117,7 +118,7 @@ def test_dropout_between_layers_only(kind):
 
 def test_cells_match_one_step():
     torch.manual_seed(0)
-    u, h, c = torch.randn(N, I, dtype=torch.float64), torch.randn(N, H, dtype=torch.float64), torch.randn(N, H, dtype=torch.float64)
+    u, h, c = (torch.randn(N, n, dtype=torch.float64) for n in (I, H, H))
     rc, lc = nn.RNNCell(I, H).double(), nn.LSTMCell(I, H).double()
     torch.testing.assert_close(rnn_cell(u, h, rc.weight_ih, rc.weight_hh, rc.bias_ih, rc.bias_hh), rc(u, h))
     hh, cc = lstm_cell(u, h, c, lc.weight_ih, lc.weight_hh, lc.bias_ih, lc.bias_hh)
@@ -186,3 +187,67 @@ def test_wrong_cell_state_and_bad_settings():
 def test_repr_like_pytorch():
     assert repr(LSTM(10, 20, batch_first=True)) == "LSTM(10, 20, batch_first=True)"
     assert repr(RNN(1, 8, 2, nonlinearity="relu")) == "RNN(1, 8, num_layers=2, nonlinearity='relu')"
+
+
+def test_rnn_cell_refuses_an_unknown_nonlinearity():
+    u, h, w_ih, w_hh = torch.randn(N, I), torch.randn(N, H), torch.randn(H, I), torch.randn(H, H)
+    with pytest.raises(ValueError, match="nonlinearity"):
+        rnn_cell(u, h, w_ih, w_hh, nonlinearity="sigmoid")          # once computed ReLU silently
+    torch.testing.assert_close(rnn_cell(u, h, w_ih, w_hh, nonlinearity="relu"), torch.relu(u @ w_ih.T + h @ w_hh.T))
+
+
+def _double(g, *shape):
+    return torch.randn(*shape, dtype=torch.float64, generator=g, requires_grad=True)
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_fast_lstm_bptt_equals_its_plain_reference(bias):
+    """The speed-tuned LSTMLayerBPTT (transposed views, in-place chains) and the readable reference: 1e-12."""
+    g = torch.Generator().manual_seed(3)
+    x, h0, c0 = _double(g, L, N, I), _double(g, N, H), _double(g, N, H)
+    w_ih, w_hh = _double(g, 4 * H, I), _double(g, 4 * H, H)
+    b_ih, b_hh = (_double(g, 4 * H), _double(g, 4 * H)) if bias else (None, None)
+    g_out, g_hn, g_cn = (torch.randn(*s, dtype=torch.float64, generator=g) for s in [(L, N, H), (N, H), (N, H)])
+    outs = LSTMLayerBPTT.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh)
+    leaves = [x, h0, c0, w_ih, w_hh] + ([b_ih, b_hh] if bias else [])
+    fast = torch.autograd.grad(outs, leaves, (g_out, g_hn, g_cn))
+    with torch.no_grad():
+        ref_outs, ref = lstm_bptt_reference(x, h0, c0, w_ih, w_hh, b_ih, b_hh, g_out, g_hn, g_cn)
+    for a, b in zip(outs, ref_outs):
+        torch.testing.assert_close(a, b, rtol=1e-12, atol=1e-12)
+    expected = list(ref[:5]) + ([ref[5], ref[5]] if bias else [])  # both biases get the same gradient
+    assert ref[5] is None or bias
+    for a, b in zip(fast, expected, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("bias,nonlinearity", [(True, "tanh"), (False, "tanh"), (True, "relu")])
+def test_fast_rnn_bptt_equals_its_plain_reference(bias, nonlinearity):
+    g = torch.Generator().manual_seed(4)
+    x, h0, w_ih, w_hh = _double(g, L, N, I), _double(g, N, H), _double(g, H, I), _double(g, H, H)
+    b_ih, b_hh = (_double(g, H), _double(g, H)) if bias else (None, None)
+    g_out, g_hn = torch.randn(L, N, H, dtype=torch.float64, generator=g), torch.randn(N, H, dtype=torch.float64,
+                                                                                     generator=g)
+    outs = rnn_layer_bptt(x, h0, w_ih, w_hh, b_ih, b_hh, nonlinearity)
+    leaves = [x, h0, w_ih, w_hh] + ([b_ih, b_hh] if bias else [])
+    fast = torch.autograd.grad(outs, leaves, (g_out, g_hn))
+    with torch.no_grad():
+        ref_outs, ref = rnn_bptt_reference(x, h0, w_ih, w_hh, b_ih, b_hh, g_out, g_hn, nonlinearity)
+    for a, b in zip(outs, ref_outs):
+        torch.testing.assert_close(a, b, rtol=1e-12, atol=1e-12)
+    expected = list(ref[:4]) + ([ref[4], ref[4]] if bias else [])
+    for a, b in zip(fast, expected, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-12, atol=1e-12)
+
+
+def test_plain_reference_equals_autograd():
+    """The reference's hand-written gradients are autograd's of the same forward pass (the notes' equations)."""
+    g = torch.Generator().manual_seed(5)
+    args = [_double(g, *s) for s in [(L, N, I), (N, H), (N, H), (4 * H, I), (4 * H, H), (4 * H,), (4 * H,)]]
+    g_out, g_hn, g_cn = (torch.randn(*s, dtype=torch.float64, generator=g) for s in [(L, N, H), (N, H), (N, H)])
+    with torch.no_grad():
+        _, ref = lstm_bptt_reference(*args, g_out, g_hn, g_cn)
+    out, hn, cn = lstm_bptt_reference(*args, g_out, g_hn, g_cn)[0]   # the same forward, recorded by autograd
+    auto = torch.autograd.grad((out, hn, cn), args, (g_out, g_hn, g_cn))
+    for a, b in zip(auto, list(ref) + [ref[5]]):
+        torch.testing.assert_close(a, b, rtol=1e-12, atol=1e-12)

@@ -1,4 +1,4 @@
-"""Tests of nnlab.sequences: windows, washout loss, normalisation, fit / simulate, the explorer's logic.
+"""Tests of nnlab.sequences: windows, washout loss, normalisation, fit_sequence / simulate, divergence.
 
 Small synthetic records (a first-order lag through tanh) keep these fast; tolerances are stated per test.
 """
@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
 
 from nnlab import sequences as S
+from nnlab.metrics import n_params, rmse
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -31,14 +31,6 @@ def lag_record(T: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     for t in range(1, T):
         y[t] = 0.9 * y[t - 1] + 0.1 * np.tanh(u[t] - 3)
     return u, y + 5
-
-
-class Rec:
-    """A stand-in for nnlab.systems.Record with the fields the explorer uses."""
-
-    def __init__(self, u, y):
-        self.u, self.y, self.ts, self.n_skip = u, y, 1.0, 5
-        self.t = np.arange(u.size) * 1.0
 
 
 @pytest.mark.parametrize("T,L,stride", [(100, 10, 10), (100, 10, 3), (1024, 128, 16), (50, 50, 1), (37, 5, 7)])
@@ -83,7 +75,7 @@ def test_impls_agree(kind):
         m.load_state_dict(models["torch"].state_dict())
     u = torch.randn(4, 30)
     ref = models["torch"](u)
-    for impl, m in models.items():
+    for m in models.values():
         torch.testing.assert_close(m(u), ref, rtol=1e-5, atol=1e-5)
 
 
@@ -92,21 +84,22 @@ def test_fit_normalises_learns_and_is_deterministic():
     losses = []
     for _ in range(2):
         model = S.make_model("lstm", 8, seed=0)
-        result = S.fit(model, u, y, length=50, stride=10, washout=10, batch_size=8, steps=40, lr=2e-2)
+        result = S.fit_sequence(model, u, y, length=50, stride=10, washout=10, batch_size=8, steps=40, lr=2e-2)
         losses.append(result.losses)
     np.testing.assert_array_equal(losses[0], losses[1])
-    assert math.isclose(float(model.u_mean), u.mean(), rel_tol=1e-5)
-    assert math.isclose(float(model.y_std), y.std(ddof=1), rel_tol=1e-4)
+    assert math.isclose(float(model.u_mean), u.mean(), rel_tol=1e-6)   # nnlab.regression.Standardizer:
+    assert math.isclose(float(model.y_std), y.std(ddof=0), rel_tol=1e-6)   # the population std
     assert result.windows == 26 and result.losses[-10:].mean() < 0.5 * result.losses[:5].mean()
     assert result.epochs == pytest.approx(10.0)              # 26 windows in batches of 8, 8, 8, 2
     y_sim = S.simulate(model, u)
-    assert y_sim.shape == (300,) and S.sim_rmse(y, y_sim, 20) < y.std()
+    assert y_sim.shape == (300,) and rmse(y, y_sim, 20) < y.std()
+    assert not model.training                                      # fit_sequence leaves it in eval() mode
 
 
 def test_progress_bar_changes_nothing(capsys):
     """progress=True only adds a tqdm bar (on stderr outside a notebook): the same losses, bit for bit."""
     u, y = lag_record(120)
-    runs = [S.fit(S.make_model("rnn", 4, seed=0), u, y, length=40, stride=20, washout=5, steps=6, progress=p)
+    runs = [S.fit_sequence(S.make_model("rnn", 4, seed=0), u, y, length=40, stride=20, washout=5, steps=6, progress=p)
             for p in (False, True)]
     np.testing.assert_array_equal(runs[0].losses, runs[1].losses)
     assert "Adam steps" in capsys.readouterr().err
@@ -115,7 +108,7 @@ def test_progress_bar_changes_nothing(capsys):
 def test_full_unfolding_one_window():
     u, y = lag_record(120)
     model = S.make_model("rnn", 4, impl="bptt")
-    result = S.fit(model, u, y, length=None, washout=5, steps=5)
+    result = S.fit_sequence(model, u, y, length=None, washout=5, steps=5)
     assert result.windows == 1 and result.epochs == 5 and len(result.losses) == 5
 
 
@@ -137,7 +130,7 @@ def test_n_init_reads_first_outputs():
         S.simulate(model, np.zeros(10))
     u, y = lag_record(100)
     with pytest.raises(ValueError, match="washout must be >= n_init"):
-        S.fit(model, u, y, length=20, washout=2, steps=1)
+        S.fit_sequence(model, u, y, length=20, washout=2, steps=1)
     assert S.simulate(model, u, y[:3]).shape == (100,)
 
 
@@ -148,10 +141,13 @@ def test_bad_settings_raise():
     with pytest.raises(ValueError, match="impl"):
         S.make_model("rnn", impl="fast")
     with pytest.raises(ValueError, match="lr"):
-        S.fit(S.make_model("rnn", 2), u, y, length=10, steps=1, lr=-1.0)
-    with pytest.raises(ValueError, match="n_skip"):
-        S.sim_rmse(y, y, 50)
-    assert S.sim_rmse(y, np.full(50, np.nan), 0) == math.inf
+        S.fit_sequence(S.make_model("rnn", 2), u, y, length=10, steps=1, lr=-1.0)
+    with pytest.raises(TypeError, match="steps"):
+        S.fit_sequence(S.make_model("rnn", 2), u, y, length=10, steps=2.5)
+    with pytest.raises(ValueError, match="washout"):
+        S.fit_sequence(S.make_model("rnn", 2), u, y, length=10, washout=10, steps=1)
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        S.fit_sequence(S.make_model("rnn", 2), u, np.full(50, np.inf), length=10, steps=1)
 
 
 def test_near_identity():
@@ -160,30 +156,45 @@ def test_near_identity():
     torch.testing.assert_close(model.core.weight_hh_l1, 0.9 * torch.eye(5))
 
 
-def test_explore_and_explorer():
-    u, y = lag_record(200)
-    train, test = Rec(u, y), Rec(*lag_record(200, seed=1))
-    runs = [S.explore(train, test, hidden=4, length=40, washout=5, lr=lr, steps=20) for lr in (1e-2, 3e-2)]
-    for run in runs:
-        assert run.y_sim.shape == (200,) and math.isfinite(run.rmse) and run.params == 4 * 4 * 7 + 32 + 5
-        assert "test simulation RMSE" in run.status() and not run.status().startswith("⚠")
-        # trained numbers behind ≈ (masked by the notebooks' sanitizer), the time as "(took ...)"
-        assert f"final loss ≈{run.result.losses[-1]:.4f}; test simulation RMSE ≈{run.rmse:.3f} V" in run.status()
-        assert f"20 steps (took {run.result.seconds:.1f} s)" in run.status()
-    with pytest.raises(ValueError, match="washout"):
-        S.explore(train, test, washout=2)
-    bad = S.Explored(S.FitResult(np.array([1.0]), 0.1, 3, 1.0, diverged_at=1), np.full(200, np.nan), math.inf, 10)
-    assert bad.status().startswith("⚠ training diverged (step ≈1)")
-    blown = S.Explored(S.FitResult(np.array([1.0]), 0.1, 3, 1.0), np.full(200, np.nan), math.inf, 10)
-    assert blown.status().startswith("⚠ the test simulation diverged")
-    panel = S.explorer(train, test, hidden=4, length=32, washout=5, lr=1e-2, steps=10)
-    assert "test simulation RMSE" in panel.last_status
-    panel.controls["washout"].value = 0                       # below n_init: refused, shown in orange
-    assert panel.last_status.startswith("⚠") and "washout" in panel.last_status
-    plt.close("all")
+def test_divergence_is_caught_before_the_update_and_counted_from_0(monkeypatch):
+    """The loss of step 3 is made to blow up: training stops there without stepping on it (3 steps made)."""
+    u, y = lag_record(120)
+    model = S.make_model("rnn", 4, seed=0)
+    calls = {"n": 0}
+    real = S.washout_mse
+
+    def blow_up_at_step_3(y_hat, y_true, washout=0):
+        loss = real(y_hat, y_true, washout)
+        calls["n"] += 1
+        return loss * 1e6 if calls["n"] == 4 else loss
+
+    monkeypatch.setattr(S, "washout_mse", blow_up_at_step_3)
+    result = S.fit_sequence(model, u, y, length=40, stride=20, washout=5, steps=10)
+    assert result.diverged_at == 3 and len(result.losses) == 3 and np.isfinite(result.losses).all()
+    assert all(torch.isfinite(p).all() for p in model.parameters())   # the bad loss was never stepped on
 
 
-def test_draw_unrolled():
-    fig, ax = plt.subplots()
-    assert S.draw_unrolled(ax, steps=3) is ax
-    plt.close(fig)
+def test_huge_learning_rate_diverges_or_stays_finite():
+    """Whatever a huge learning rate does, a run either finishes or reports where it stopped, never NaN losses."""
+    u, y = lag_record(120)
+    result = S.fit_sequence(S.make_model("rnn", 4, impl="nnlab"), u, y, length=40, washout=5, steps=30, lr=1e3,
+                            clip=None)
+    assert np.isfinite(result.losses).all()
+    assert result.diverged_at is None or len(result.losses) == result.diverged_at
+
+
+def test_make_model_is_seeded_and_leaves_the_global_rng_alone():
+    torch.manual_seed(123)
+    before = torch.get_rng_state()
+    a, b = S.make_model("lstm", 4, seed=7), S.make_model("lstm", 4, seed=7)
+    assert torch.equal(torch.get_rng_state(), before)
+    for p, q in zip(a.parameters(), b.parameters()):
+        assert torch.equal(p, q)
+    assert not torch.equal(S.make_model("lstm", 4, seed=8).readout.weight, a.readout.weight)
+
+
+def test_parameter_count_is_metrics_n_params():
+    """The counts 07 prints by hand: LSTM 4H(I + H) + 8H plus the read-out H + 1."""
+    model = S.make_model("lstm", 16, n_init=5)
+    assert n_params(model) == 4 * 16 * (3 + 16) + 8 * 16 + 17 == 1361
+    assert not hasattr(S, "n_params") and not hasattr(S, "sim_rmse")

@@ -1,15 +1,23 @@
 """Back-propagation through time written by hand: one RNN or LSTM layer as a ``torch.autograd.Function``.
 
-Derived in 06_recurrent_networks.ipynb (RNN) and 07_lstm.ipynb (LSTM). The forward pass stores every gate activation and cell state; the backward pass
-walks time in reverse, carrying dL/dh and dL/dc from step t to step t-1, and computes the weight gradients
-at the end with one matrix product over all time steps. Checked against autograd with ``gradcheck``.
+Derived in 06_recurrent_networks.ipynb (RNN) and 07_lstm.ipynb (LSTM). The forward pass stores every gate
+activation and cell state; the backward pass walks time in reverse, carrying dL/dh and dL/dc from step t to
+step t-1, and computes the weight gradients at the end with one matrix product over all time steps. Checked against autograd with ``gradcheck``.
+
+``LSTMLayerBPTT`` and ``RNNLayerBPTT`` are tuned for speed (states kept transposed as (H, N), views of
+preallocated buffers, in-place ``out=`` chains). ``lstm_bptt_reference`` and ``rnn_bptt_reference`` are the
+same forward and backward passes written plainly, one step at a time in the notes' (N, H) layout: read
+those; the test suite holds the fast versions equal to them.
 """
 from __future__ import annotations
 
 import torch
 from torch.autograd.function import once_differentiable
 
-__all__ = ["RNNLayerBPTT", "rnn_layer_bptt", "LSTMLayerBPTT", "lstm_layer_bptt"]
+from .checks import choice
+
+__all__ = ["RNNLayerBPTT", "rnn_layer_bptt", "rnn_bptt_reference", "LSTMLayerBPTT", "lstm_layer_bptt",
+           "lstm_bptt_reference"]
 
 
 class LSTMLayerBPTT(torch.autograd.Function):
@@ -82,6 +90,7 @@ class LSTMLayerBPTT(torch.autograd.Function):
         db = dzp.sum(1) if ctx.has_bias else None
         return dx, dh.T, dc.T, dw_ih, dw_hh, db, db
 
+
 def lstm_layer_bptt(x: torch.Tensor, h0: torch.Tensor, c0: torch.Tensor, w_ih: torch.Tensor, w_hh: torch.Tensor,
                     b_ih: torch.Tensor | None = None, b_hh: torch.Tensor | None = None
                     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -147,6 +156,77 @@ def rnn_layer_bptt(x: torch.Tensor, h0: torch.Tensor, w_ih: torch.Tensor, w_hh: 
     """One RNN layer and direction with hand-written BPTT: x (L, N, I), h0 (N, H) -> (out (L, N, H), h_n (N, H))."""
     if (b_ih is None) != (b_hh is None):
         raise ValueError("give both biases b_ih and b_hh, or neither")
-    if nonlinearity not in ("tanh", "relu"):
-        raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+    choice("nonlinearity", nonlinearity, ("tanh", "relu"))
     return RNNLayerBPTT.apply(x, h0, w_ih, w_hh, b_ih, b_hh, nonlinearity == "relu")
+
+
+Tensor = torch.Tensor
+
+
+def lstm_bptt_reference(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
+                        b_hh: Tensor | None, g_out: Tensor, g_hn: Tensor, g_cn: Tensor
+                        ) -> tuple[tuple[Tensor, Tensor, Tensor], tuple[Tensor, ...]]:
+    """``LSTMLayerBPTT`` written plainly: the forward pass, then back-propagation through time by hand.
+
+    x (L, N, I), h0, c0 (N, H), weights as in nn.LSTM (gates i, f, g, o); g_out (L, N, H), g_hn, g_cn (N, H) are
+    dL/d(out), dL/dh_n, dL/dc_n. Returns (out, h_n, c_n) and the gradients (dx, dh0, dc0, dw_ih, dw_hh, db),
+    db (4H,) being the gradient of each of the two biases (None without biases).
+    """
+    b = 0 if b_ih is None else b_ih + b_hh
+    hs, cs, gates = [h0], [c0], []                                     # hs[t] = h(t-1), cs[t] = c(t-1)
+    for t in range(x.shape[0]):
+        z = x[t] @ w_ih.T + hs[t] @ w_hh.T + b                         # (N, 4H)
+        zi, zf, zg, zo = z.chunk(4, dim=1)
+        i, f, g, o = torch.sigmoid(zi), torch.sigmoid(zf), torch.tanh(zg), torch.sigmoid(zo)
+        cs.append(f * cs[t] + i * g)                                   # c(t) = f * c(t-1) + i * g
+        hs.append(o * torch.tanh(cs[t + 1]))                           # h(t) = o * tanh(c(t))
+        gates.append((i, f, g, o))
+    dw_ih, dw_hh, db = torch.zeros_like(w_ih), torch.zeros_like(w_hh), torch.zeros(w_hh.shape[0], dtype=x.dtype)
+    dx = torch.zeros_like(x)
+    dh, dc = g_hn, g_cn                                                # what flows back from after the last step
+    for t in reversed(range(x.shape[0])):                              # walk time backwards
+        i, f, g, o = gates[t]
+        dh = dh + g_out[t]                                             # dL/dh(t): from the output and from t+1
+        tanh_c = torch.tanh(cs[t + 1])
+        dc = dc + dh * o * (1 - tanh_c ** 2)                           # dL/dc(t): through h(t) and from t+1
+        dz = torch.cat([dc * g * i * (1 - i),                          # dz_i
+                        dc * cs[t] * f * (1 - f),                      # dz_f
+                        dc * i * (1 - g ** 2),                         # dz_g
+                        dh * tanh_c * o * (1 - o)], dim=1)             # dz_o; all (N, H) -> (N, 4H)
+        dw_ih = dw_ih + dz.T @ x[t]                                    # weight gradients: summed over steps
+        dw_hh = dw_hh + dz.T @ hs[t]
+        db = db + dz.sum(0)
+        dx[t] = dz @ w_ih
+        dh = dz @ w_hh                                                 # dL/dh(t-1) through the gates
+        dc = dc * f                                                    # dL/dc(t-1) = dL/dc(t) * f
+    return (torch.stack(hs[1:]), hs[-1], cs[-1]), (dx, dh, dc, dw_ih, dw_hh, None if b_ih is None else db)
+
+
+def rnn_bptt_reference(x: Tensor, h0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None, b_hh: Tensor | None,
+                       g_out: Tensor, g_hn: Tensor, nonlinearity: str = "tanh"
+                       ) -> tuple[tuple[Tensor, Tensor], tuple[Tensor, ...]]:
+    """``RNNLayerBPTT`` written plainly: h(t) = f(W_ih u(t) + W_hh h(t-1) + b), then its backward pass by hand.
+
+    x (L, N, I), h0 (N, H); g_out (L, N, H), g_hn (N, H) are dL/d(out), dL/dh_n. Returns (out, h_n) and the
+    gradients (dx, dh0, dw_ih, dw_hh, db), db (H,) being the gradient of each bias (None without biases).
+    """
+    choice("nonlinearity", nonlinearity, ("tanh", "relu"))
+    b = 0 if b_ih is None else b_ih + b_hh
+    hs = [h0]                                                          # hs[t] = h(t-1)
+    for t in range(x.shape[0]):
+        z = x[t] @ w_ih.T + hs[t] @ w_hh.T + b                         # (N, H)
+        hs.append(torch.tanh(z) if nonlinearity == "tanh" else torch.relu(z))
+    dw_ih, dw_hh, db = torch.zeros_like(w_ih), torch.zeros_like(w_hh), torch.zeros(w_hh.shape[0], dtype=x.dtype)
+    dx = torch.zeros_like(x)
+    dh = g_hn
+    for t in reversed(range(x.shape[0])):                              # walk time backwards
+        dh = dh + g_out[t]                                             # dL/dh(t): from the output and from t+1
+        h = hs[t + 1]
+        slope = 1 - h ** 2 if nonlinearity == "tanh" else (h > 0).to(h.dtype)   # dh(t)/dz(t)
+        dz = dh * slope                                                # (N, H)
+        dw_ih = dw_ih + dz.T @ x[t]
+        dw_hh = dw_hh + dz.T @ hs[t]
+        db = db + dz.sum(0)
+        dx[t] = dz @ w_ih
+        dh = dz @ w_hh                                                 # dL/dh(t-1) = W_hh^T dz, as rows
+    return (torch.stack(hs[1:]), hs[-1]), (dx, dh, dw_ih, dw_hh, None if b_ih is None else db)

@@ -13,14 +13,21 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .bptt import lstm_layer_bptt, rnn_layer_bptt
+from .checks import choice, integer, number
 
-__all__ = ["rnn_cell", "lstm_cell", "RNN", "LSTM"]
+__all__ = ["NONLINEARITIES", "rnn_cell", "lstm_cell", "RNN", "LSTM"]
+
+NONLINEARITIES = ("tanh", "relu")                                     # nn.RNN's two choices of f in h(t) = f(z)
 
 
 def rnn_cell(u: torch.Tensor, h: torch.Tensor, w_ih: torch.Tensor, w_hh: torch.Tensor,
              b_ih: torch.Tensor | None = None, b_hh: torch.Tensor | None = None,
              nonlinearity: str = "tanh") -> torch.Tensor:
-    """One vanilla RNN step h(t) = tanh(W_ih u(t) + b_ih + W_hh h(t-1) + b_hh): u (N, I), h (N, H) -> (N, H)."""
+    """One vanilla RNN step h(t) = f(W_ih u(t) + b_ih + W_hh h(t-1) + b_hh): u (N, I), h (N, H) -> (N, H).
+
+    f is tanh or relu (``nonlinearity``); any other name is a ValueError.
+    """
+    choice("nonlinearity", nonlinearity, NONLINEARITIES)
     z = u @ w_ih.T + h @ w_hh.T                                       # (N, H)
     for b in (b_ih, b_hh):                                            # either bias may be None
         if b is not None:
@@ -54,12 +61,9 @@ class _Recurrent(nn.Module):
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
                  proj_size: int = 0, device=None, dtype=None) -> None:
         super().__init__()
-        for name, value in [("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)]:
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
-        if not (isinstance(dropout, (int, float)) and 0 <= dropout <= 1):
-            raise ValueError(f"dropout must be a probability in [0, 1], got {dropout!r}")
-        if not isinstance(proj_size, int) or proj_size < 0 or (proj_size and proj_size >= hidden_size):
+        input_size, hidden_size = integer("input_size", input_size, 1), integer("hidden_size", hidden_size, 1)
+        num_layers, dropout = integer("num_layers", num_layers, 1), number("dropout", dropout, 0, 1)
+        if integer("proj_size", proj_size, 0) >= hidden_size:
             raise ValueError(f"proj_size must be 0 or an int in [1, hidden_size={hidden_size}), got {proj_size!r}")
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout = bias, batch_first, float(dropout)
@@ -71,8 +75,9 @@ class _Recurrent(nn.Module):
             for d in range(self.num_directions):
                 sfx = f"_l{layer}" + ("_reverse" if d else "")
                 n_in = input_size if layer == 0 else h_out * self.num_directions
-                self.register_parameter("weight_ih" + sfx, nn.Parameter(torch.empty(self.GATES * hidden_size, n_in, **kw)))
-                self.register_parameter("weight_hh" + sfx, nn.Parameter(torch.empty(self.GATES * hidden_size, h_out, **kw)))
+                rows = self.GATES * hidden_size
+                self.register_parameter("weight_ih" + sfx, nn.Parameter(torch.empty(rows, n_in, **kw)))
+                self.register_parameter("weight_hh" + sfx, nn.Parameter(torch.empty(rows, h_out, **kw)))
                 if bias:
                     self.register_parameter("bias_ih" + sfx, nn.Parameter(torch.empty(self.GATES * hidden_size, **kw)))
                     self.register_parameter("bias_hh" + sfx, nn.Parameter(torch.empty(self.GATES * hidden_size, **kw)))
@@ -150,7 +155,8 @@ class _Recurrent(nn.Module):
 
 
 class RNN(_Recurrent):
-    """Elman RNN like ``torch.nn.RNN``: input (L, N, I) (or (N, L, I) batch_first), h0 (D*layers, N, H) -> (output, h_n).
+    """Elman RNN like ``torch.nn.RNN``: input (L, N, I) (or (N, L, I) batch_first), h0 (D*layers, N, H)
+    -> (output, h_n).
 
     ``bptt=True`` (keyword only, not in PyTorch) uses the hand-written backward through time.
     """
@@ -160,9 +166,7 @@ class RNN(_Recurrent):
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, nonlinearity: str = "tanh",
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
                  device=None, dtype=None, *, bptt: bool = False) -> None:
-        if nonlinearity not in ("tanh", "relu"):
-            raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
-        self.nonlinearity = nonlinearity
+        self.nonlinearity = choice("nonlinearity", nonlinearity, NONLINEARITIES)
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
                          0, device, dtype)
         self.bptt = bptt
@@ -218,7 +222,8 @@ class LSTM(_Recurrent):
 
     def forward(self, input: torch.Tensor, hx: tuple[torch.Tensor, torch.Tensor] | None = None
                 ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
-        """Return output (L, N, D*H_out) (batch_first: (N, L, D*H_out)), (h_n (D*layers, N, H_out), c_n (D*layers, N, H))."""
+        """Return output (L, N, D*H_out) (batch_first: (N, L, D*H_out)) and
+        (h_n (D*layers, N, H_out), c_n (D*layers, N, H))."""
         x, batched = self._check_input(input)
         if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
             raise ValueError(f"hx: expected a tuple (h0, c0), got {type(hx).__name__}")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import torch
 
+from ..metrics import n_params
 from .core import Exercise, Incorrect, call, close
 
 _G = torch.Generator().manual_seed(6)
@@ -107,7 +108,7 @@ def _ref_params(I, H):
 def _check_params(fn):
     for I, H in [(1, 4), (3, 8), (10, 20)]:
         got = call(fn, I, H)
-        expected = sum(p.numel() for p in torch.nn.RNN(I, H, num_layers=2, bidirectional=True).parameters())
+        expected = n_params(torch.nn.RNN(I, H, num_layers=2, bidirectional=True))
         if got != expected:
             hint = ""
             if got == _ref_params(I, H) - 2 * H * H:            # second layer counted with H inputs

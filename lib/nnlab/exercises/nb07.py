@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import torch
 
+from ..metrics import n_params
 from .core import Exercise, Incorrect, call, close
 
 _G = torch.Generator().manual_seed(7)
@@ -65,7 +66,7 @@ def _ref_params(I, H):
 def _check_params(fn):
     for I, H in [(1, 16), (10, 20), (3, 64)]:
         got = call(fn, I, H)
-        expected = sum(p.numel() for p in torch.nn.LSTM(I, H).parameters())
+        expected = n_params(torch.nn.LSTM(I, H))
         if got == expected - 4 * H:
             raise Incorrect(f"for I={I}, H={H} you are {4 * H} short: nn.LSTM has TWO bias vectors per gate.")
         if got != expected:
@@ -93,7 +94,8 @@ def _ref_cell(c0, f, k):
 def _check_cell(fn):
     for c0, f, k in [(2.0, 0.9, 10), (-1.5, 0.5, 3), (1.0, 0.99, 100), (0.7, 1.0, 50)]:
         got = call(fn, c0, f, k)
-        if isinstance(got, (int, float)) and abs(got - c0 * f * k) < 1e-9 and abs(c0 * f * k - _ref_cell(c0, f, k)) > 1e-6:
+        added = c0 * f * k                                       # the mistake: f added k times, not multiplied
+        if isinstance(got, (int, float)) and abs(got - added) < 1e-9 and abs(added - _ref_cell(c0, f, k)) > 1e-6:
             raise Incorrect("the forget gate multiplies the cell state at EVERY step: repeated, not added.")
         close(got, _ref_cell(c0, f, k), f"the cell state for c0={c0}, f={f}, k={k}", rtol=1e-6, atol=1e-9)
 
