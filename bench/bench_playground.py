@@ -16,9 +16,8 @@ matplotlib.use("Agg")
 
 import torch  # noqa: E402
 
-from nnlab.playground import Playground  # noqa: E402
-from nnlab.playground_data import Config  # noqa: E402
-from nnlab.playground_widget import PlaygroundWidget  # noqa: E402
+from nnlab.experiments.playground import Config, Playground  # noqa: E402
+from nnlab.views.playground import PlaygroundWidget  # noqa: E402
 
 CONFIG = Config(dataset="spiral", hidden_layers=2, neurons=8, n_points=500, lr=0.1)  # never diverges here
 SECONDS = 3.0

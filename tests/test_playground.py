@@ -1,23 +1,17 @@
-"""The playground: settings and their bounds, data sets, training steps, views' data, exact save/load, the widget."""
-import asyncio
+"""The playground's data sets (nnlab.playground) and experiment (nnlab.experiments.playground): settings and
+their bounds, training steps, divergence, views' data, exact save/load. Figures and widget: test_playground_views."""
 import json
-import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import torch
 
-from nnlab.playground import Playground, plot_playground
-from nnlab.playground_data import ACTIVATIONS, CLASSIFICATION, DATASETS, REGULARIZATION, Config, make_dataset
-from nnlab.playground_widget import PlaygroundWidget, neuron_mosaic, playground
-
-
-def _run(coro):
-    """asyncio.run in a fresh thread: the browser tests' sync Playwright keeps an event loop in the main thread."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coro).result()
+from nnlab import ffn, metrics, training
+from nnlab.experiments.playground import (ACTIVATIONS, BOUNDS, Config, Playground, PlaygroundResult,
+                                          explore_playground)
+from nnlab.playground import CLASSIFICATION, DATASETS, HOUSE_FEATURES, make_dataset, split_sizes, task
 
 
 def weights_equal(a: Playground, b: Playground) -> bool:
@@ -35,6 +29,27 @@ def weights_equal(a: Playground, b: Playground) -> bool:
 def test_out_of_bounds_settings_raise_naming_the_setting(name, value):
     with pytest.raises(ValueError, match=name):
         Config(**{name: value})
+
+
+@pytest.mark.parametrize("name,value", [("hidden_layers", True), ("neurons", 2.0), ("seed", False),
+                                        ("batch_size", "10"), ("n_points", 100.0), ("lr", True), ("noise", "0.1")])
+def test_settings_of_the_wrong_kind_raise_type_error(name, value):
+    """An integer setting is an int (not a bool, not a float); a real one is a number (not a bool)."""
+    with pytest.raises(TypeError, match=name):
+        Config(**{name: value})
+
+
+def test_every_bound_is_accepted_and_numbers_are_normalised():
+    for name, (lo, hi) in BOUNDS.items():
+        for value in (lo, hi):
+            extra = {"n_points": 2000, "train_ratio": 0.9} if name == "batch_size" else {}
+            assert getattr(Config(**{name: value, **extra}), name) == value
+    c = Config(lr=1, hidden_layers=np.int64(3))  # an int learning rate is a number; numpy ints are ints
+    assert type(c.lr) is float and type(c.hidden_layers) is int
+
+
+def test_activations_are_the_ffn_table():
+    assert set(ACTIVATIONS) == set(ffn.ACTIVATIONS)
 
 
 def test_batch_size_cannot_exceed_the_training_set():
@@ -64,7 +79,7 @@ def test_config_dict_round_trip_and_unknown_keys():
 @pytest.mark.parametrize("ratio", [0.1, 0.9])
 def test_datasets_shapes_split_and_determinism(dataset, noise, ratio):
     c = Config(dataset=dataset, noise=noise, train_ratio=ratio)
-    d = make_dataset(c)
+    d = c.make_dataset()
     n = c.n_total
     assert d.x.shape == (n, 2) and d.y.shape == (n,) and d.x.dtype == torch.float32
     assert len(d.train) == c.n_train == round(ratio * n) and len(d.train) + len(d.test) == n
@@ -72,18 +87,42 @@ def test_datasets_shapes_split_and_determinism(dataset, noise, ratio):
     assert torch.isfinite(d.x).all() and torch.isfinite(d.y).all()
     if dataset in CLASSIFICATION:
         assert set(d.y.unique().tolist()) == {0.0, 1.0}
-    again = make_dataset(c)
-    assert torch.equal(d.x, again.x) and torch.equal(d.train, again.train)
-    other = make_dataset(Config(dataset=dataset, noise=noise, train_ratio=ratio, seed=1))
+    again = make_dataset(dataset, n_points=500, noise=noise, train_ratio=ratio, seed=0)
+    assert torch.equal(d.x, again.x) and torch.equal(d.train, again.train) and d.task == task(dataset)
+    other = make_dataset(dataset, n_points=500, noise=noise, train_ratio=ratio, seed=1)
     assert not torch.equal(d.x, other.x) or not torch.equal(d.train, other.train)
 
 
 def test_houses_use_the_chosen_features_standardised():
-    d = make_dataset(Config(dataset="houses", features=("livingArea", "age"), noise=0.0))
+    d = make_dataset("houses", n_points=20, noise=0.0, train_ratio=0.5, seed=0, features=("livingArea", "age"))
     xt, yt = d.x[d.train].double(), d.y[d.train].double()
     torch.testing.assert_close(xt.mean(0), torch.zeros(2, dtype=torch.float64), atol=1e-5, rtol=0)
     torch.testing.assert_close(yt.std(unbiased=False), torch.tensor(1.0, dtype=torch.float64), atol=1e-5, rtol=0)
     assert d.axis_labels == ("livingArea (standardised)", "age (standardised)")
+    assert len(d.y) == 1728 and len(d.train) == 864  # n_points does not apply to the houses
+
+
+@pytest.mark.parametrize("kwargs,error,match", [
+    ({"dataset": "moons"}, ValueError, "dataset"), ({"n_points": 1}, ValueError, "n_points"),
+    ({"n_points": 50.0}, TypeError, "n_points"), ({"noise": -0.1}, ValueError, "noise"),
+    ({"train_ratio": 1.5}, ValueError, "train_ratio"), ({"seed": True}, TypeError, "seed"),
+    ({"features": ("age",)}, ValueError, "features")])
+def test_make_dataset_checks_its_arguments(kwargs, error, match):
+    args = {"dataset": "circle", "n_points": 50, "noise": 0.1, "train_ratio": 0.5, "seed": 0, **kwargs}
+    with pytest.raises(error, match=match):
+        make_dataset(args.pop("dataset"), **args)
+
+
+def test_split_sizes_leave_a_test_point_and_a_training_point():
+    assert split_sizes("circle", 20, 0.99) == (20, 19) and split_sizes("circle", 20, 0.01) == (20, 1)
+    assert split_sizes("houses", 20, 0.5) == (1728, 864) and len(HOUSE_FEATURES) == 9
+
+
+def test_maths_and_experiment_modules_load_no_plotting_or_widgets():
+    code = ("import sys, nnlab.playground, nnlab.experiments.playground\n"
+            "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stdout + done.stderr
 
 
 # ---- model, steps, views --------------------------------------------------------------------------
@@ -99,7 +138,7 @@ def test_architecture_and_views(layers, neurons, activation):
     assert out.shape == (20, 20) and (out >= 0).all() and (out <= 1).all()
     curves = pg.loss_curves()
     assert curves["step"].tolist() == [0.0, 5.0] and np.isfinite(curves["train"]).all()
-    assert neuron_mosaic(pg)[:8] == b"\x89PNG\r\n\x1a\n"
+    assert metrics.n_params(pg.model) == ffn.param_count([2] + [neurons] * layers + [1])
 
 
 def test_neuron_grid_matches_the_layer_output():
@@ -128,6 +167,36 @@ def test_summary_marks_trained_numbers_approximate():
     # epoch and step are exact; the losses and the accuracy come out of training: marked ≈
     assert pg.summary() == (f"epoch 1.00 · step 25 · train loss ≈{h['train'][-1]:.3f} · "
                             f"test loss ≈{h['test'][-1]:.3f} · test accuracy ≈{acc:.1%}")
+    assert pg.summary() == pg.result().status()
+
+
+def test_explore_playground_is_a_fresh_run_of_its_settings():
+    settings = Config(dataset="xor", lr=0.3)
+    result = explore_playground(settings, steps=40)
+    pg = Playground(settings)
+    pg.step(40)
+    assert isinstance(result, PlaygroundResult) and result == pg.result()
+    assert result.steps == 40 and result.epoch == pytest.approx(1.6) and result.diverged is None
+    assert result.start_loss == pg.history["train"][0] and result.train_loss == pg.history["train"][-1]
+    assert result.config == settings and result.config is not settings  # a snapshot: later set() cannot change it
+
+
+def test_initial_weights_are_seeded_without_touching_the_global_generator():
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    a = Playground(seed=4)
+    assert torch.equal(torch.rand(3), expected)  # the global RNG went on as if no playground had been built
+    assert weights_equal(a, Playground(seed=4)) and not weights_equal(a, Playground(seed=5))
+
+
+def test_step_counts_must_be_non_negative_integers():
+    pg = Playground()
+    with pytest.raises(ValueError, match="n"):
+        pg.step(-1)
+    with pytest.raises(TypeError, match="n"):
+        pg.step(2.0)
+    assert pg.step(0) == 0 and not pg.model.training  # evaluation mode between steps
 
 
 def test_regression_views_and_no_accuracy():
@@ -179,11 +248,29 @@ def test_regularisation_penalty_and_effect(l1, l2):
 def test_divergence_stops_and_reports(dataset):
     pg = Playground(dataset=dataset, lr=10.0)
     done = pg.step(500)
-    assert done < 500 and pg.diverged.startswith(f"⚠ Diverged at step ≈{pg.steps} (epoch ≈")
+    # the refused step is the one after the last update taken
+    assert done == pg.steps < 500 and pg.diverged.startswith(f"⚠ Diverged at step ≈{pg.steps + 1} (epoch ≈")
     assert "the training loss reached ≈" in pg.diverged and "learning rate (now 10)" in pg.diverged
     assert pg.step(10) == 0 and pg.summary() == pg.diverged
+    assert pg.result().diverged == pg.diverged and pg.result().status().startswith("⚠")
     pg.reset()
     assert pg.diverged is None
+
+
+@pytest.mark.parametrize("dataset", ["plane", "houses"])
+def test_divergence_is_checked_before_the_update(dataset, monkeypatch):
+    """The rule is nnlab.training.diverged on the mini-batch loss about to be stepped on: that step never happens."""
+    pg = Playground(dataset=dataset, lr=10.0, batch_size=20)
+    done = pg.step(500)
+    again = Playground(dataset=dataset, lr=10.0, batch_size=20)
+    assert again.step(done) == done and again.diverged is None and weights_equal(pg, again)
+    seen = []
+    monkeypatch.setattr("nnlab.experiments.playground.diverged",
+                        lambda loss, start: seen.append((loss, start)) or training.diverged(loss, start))
+    again.step(1)
+    (loss, start), = seen
+    assert training.diverged(loss, start) and start == again.history["train"][0]
+    assert again.diverged is not None and weights_equal(pg, again) and again.steps == done
 
 
 def test_new_seed_changes_data_and_weights():
@@ -222,109 +309,3 @@ def test_load_rejects_other_documents():
         Playground.from_json('{"format": "something else"}')
 
 
-# ---- widget ------------------------------------------------------------------------------------------
-CONTROL_VALUES = {"dataset": list(DATASETS), "features": [("bedrooms", "bathrooms")], "activation": list(ACTIVATIONS),
-                  "hidden_layers": [0, 6, 2], "neurons": [1, 8], "lr": [1e-4, 10.0, 0.1], "batch_size": [1, 64],
-                  "l1": [REGULARIZATION[-1], 0.0], "l2": [REGULARIZATION[-1], 0.0], "noise": [0.0, 0.5],
-                  "train_ratio": [0.1, 0.9]}
-
-
-@pytest.fixture(scope="module")
-def widget():
-    return playground()
-
-
-@pytest.mark.parametrize("name", list(CONTROL_VALUES))
-def test_every_control_drives_the_playground(widget, name):
-    for value in CONTROL_VALUES[name]:
-        widget.controls[name].value = value
-        got = getattr(widget.playground.config, name)
-        assert got == value or (isinstance(value, float) and got == pytest.approx(value)), (name, value, got)
-        assert not widget.last_status.startswith("⚠"), widget.last_status  # never a settings error
-        widget.playground.step(3)
-        status = widget.redraw()
-        assert not status.startswith("⚠") or status.startswith("⚠ Diverged"), status  # e.g. lr 10: reported
-        widget.buttons["reset"].click()
-    assert widget.controls["neurons"].disabled == (widget.playground.config.hidden_layers == 0)
-
-
-def test_batch_size_bound_follows_the_training_set():
-    w = playground(n_points=20, batch_size=8)
-    w.controls["train_ratio"].value = 0.1  # 2 training points: the slider's bound moves and clamps the value
-    assert w.controls["batch_size"].max == 2 and w.playground.config.batch_size == 2
-    w.controls["train_ratio"].value = 0.9
-    assert w.controls["batch_size"].max == 18
-
-
-def test_buttons_step_reset_seed_and_divergence_on_the_panel():
-    w = playground(dataset="plane")
-    image = w.plane.value
-    w.buttons["step"].click()
-    assert w.playground.steps == 1 and "step 1" in w.epoch.value and w.plane.value != image
-    w.buttons["seed"].click()
-    assert w.playground.config.seed == 1 and w.playground.steps == 0
-    w.controls["lr"].value = 10.0
-    w.playground.step(100)
-    w.buttons["reset"].click()  # reset clears divergence
-    assert not w.last_status.startswith("⚠")
-    w.playground.step(100)
-    w.redraw()
-    assert w.last_status.startswith("⚠ Diverged") and "D55E00" in w.status.value
-
-
-def test_test_points_are_optional():
-    w = playground()
-    with_test = w.plane.value
-    assert len(w.renderer.fig.axes[0].collections) == 2
-    w.show_test.value = False
-    assert len(w.renderer.fig.axes[0].collections) == 1 and w.plane.value != with_test
-
-
-def test_save_and_load_buttons(tmp_path):
-    w = playground(dataset="xor", hidden_layers=3)
-    w.playground.step(30)
-    w.filename.value = str(tmp_path / "x.json")
-    w.buttons["save"].click()
-    other = playground()
-    other.filename.value = w.filename.value
-    other.buttons["load"].click()
-    assert weights_equal(w.playground, other.playground)
-    assert other.controls["dataset"].value == "xor" and other.controls["hidden_layers"].value == 3
-    other.filename.value = str(tmp_path / "missing.json")
-    other.buttons["load"].click()
-    assert other.last_status.startswith("⚠ could not load")
-
-
-def test_play_runs_in_chunks_and_pause_stops_it():
-    async def scenario():
-        w = PlaygroundWidget(Playground(dataset="gauss"), steps_per_chunk=5, max_redraws_per_s=20)
-        w.play()
-        for _ in range(40):  # the loop yields between chunks, so this coroutine keeps running
-            await asyncio.sleep(0)
-        w.pause()
-        await w._task
-        steps = w.playground.steps
-        await asyncio.sleep(0.01)
-        return w, steps
-
-    w, steps = _run(scenario())
-    assert steps >= 100 and steps % 5 == 0 and w.playground.steps == steps and not w.playing
-    assert w.redraws >= 2 and f"step {steps}" in w.epoch.value
-
-
-def test_play_stops_by_itself_on_divergence():
-    async def scenario():
-        w = PlaygroundWidget(Playground(dataset="plane", lr=10.0))
-        w.play()
-        await asyncio.wait_for(w._task, timeout=10)
-        return w
-
-    w = _run(scenario())
-    assert w.last_status.startswith("⚠ Diverged") and not w.playing
-
-
-def test_static_plot_has_labelled_axes():
-    fig = plot_playground(Playground(dataset="houses"))
-    ax_out, ax_loss = fig.axes
-    assert "livingArea" in ax_out.get_xlabel() and ax_loss.get_xlabel() == "epoch"
-    assert math.isclose(fig.get_figwidth(), 9.5)

@@ -1,266 +1,127 @@
-"""A TensorFlow-Playground-like lab for small PyTorch networks on 2-D data (08_playground.ipynb).
+"""The playground's 2-D data sets (08_playground.ipynb): tensors out, nothing drawn.
 
-``Playground`` is the pure, testable core: settings, data, model, ``step(n)``, the
-views' data (loss curves, output over the plane, each hidden neuron's output), an exact
-JSON save/load, and the static figure of its views. ``nnlab.playground_widget`` runs it live.
+Classification: circle, XOR, Gaussian clusters, spiral (labels 0/1). Regression: a noisy plane, and the
+real-estate data of notebook 01 on two chosen features (inputs and price standardised on the training houses).
+Every data set is a function of its arguments only: it draws from its own generator seeded by ``seed``.
+The settings, training and views of the playground are ``nnlab.experiments.playground`` and
+``nnlab.views.playground``.
 """
 from __future__ import annotations
 
-import itertools
-import json
 import math
-from dataclasses import replace
+from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
 import torch
-import torch.nn.functional as F
-from matplotlib.axes import Axes
-from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.figure import Figure
 
-from .ffn import mlp
-from .playground_data import Config, Dataset, make_dataset
-from .report import approx
+from .checks import choice, integer, number
+from .data import HOUSES_ROWS, NUMERIC_COLUMNS, load_houses
+from .regression import Standardizer
 
-FORMAT = "nnlab-playground/1"
-RESET_ON = ("dataset", "activation", "hidden_layers", "neurons", "noise", "train_ratio", "n_points",
-            "features", "seed")  # changing these rebuilds data and model; lr, batch_size, l1, l2 apply live
-# Okabe-Ito orange (label 0 / negative) to blue (label 1 / positive): readable with colour blindness.
-ORANGE_BLUE = LinearSegmentedColormap.from_list("orange_blue", ["#E69F00", "#FFFFFF", "#0072B2"])
-_VERSIONS = itertools.count(1)  # every reset of every playground gets a new number, so views know when to rebuild
+CLASSIFICATION = ("circle", "xor", "gauss", "spiral")
+REGRESSION = ("plane", "houses")
+DATASETS = CLASSIFICATION + REGRESSION
+HOUSE_FEATURES = tuple(c for c in NUMERIC_COLUMNS if c != "price")
+DEFAULT_FEATURES = ("livingArea", "age")
+EXTENT = (-1.2, 1.2, -1.2, 1.2)  # the plot extent of the synthetic data sets (x1 min, x1 max, x2 min, x2 max)
 
 
-class Playground:
-    """Settings + data + model + training state; ``step(n)`` runs n mini-batch SGD steps."""
+@dataclass(frozen=True)
+class Dataset:
+    """Points x (N, 2) float32, targets y (N,) float32, train/test index split, plot extent and task."""
 
-    record_every = 5  # steps between two points of the loss curves (independent of how steps are chunked)
-
-    def __init__(self, config: Config | None = None, **settings) -> None:
-        self.config = config if config is not None else Config(**settings)
-        if config is not None and settings:
-            self.config = replace(config, **settings)
-        self.reset()
-
-    # ---- state -------------------------------------------------------------------------------
-    def reset(self) -> None:
-        """Rebuild the data and re-initialise the model from the seed; clears the history."""
-        c = self.config
-        self.data: Dataset = make_dataset(c)
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(c.seed)
-            self.model = mlp([2] + [c.neurons] * c.hidden_layers + [1], c.activation)
-        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=c.lr)  # no momentum: no hidden state
-        self.steps, self._epoch_index, self._pos = 0, 0, 0
-        self._perm = self._permutation(0)
-        self.history: dict[str, list[float]] = {"step": [], "epoch": [], "train": [], "test": []}
-        self.diverged: str | None = None
-        self.version = next(_VERSIONS)
-        self._record()
-
-    def set(self, **changes) -> bool:
-        """Change settings (validated; on ValueError nothing changes); return True when this reset the run."""
-        new = replace(self.config, **changes)  # __post_init__ validates
-        needs_reset = any(getattr(new, k) != getattr(self.config, k) for k in RESET_ON)
-        self.config = new
-        if needs_reset:
-            self.reset()
-        return needs_reset
-
-    def new_seed(self) -> int:
-        """Move to the next seed (new data noise, split, initial weights and batch order) and reset."""
-        self.set(seed=(self.config.seed + 1) % 2**31)
-        return self.config.seed
-
-    @property
-    def epoch(self) -> float:
-        """Passes over the training set so far (fractional)."""
-        return self._epoch_index + self._pos / len(self.data.train)
-
-    # ---- training ----------------------------------------------------------------------------
-    def _permutation(self, epoch: int) -> torch.Tensor:
-        g = torch.Generator().manual_seed(self.config.seed * 2**32 + epoch)
-        return torch.randperm(len(self.data.train), generator=g)
-
-    def _data_loss(self, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        if self.data.task == "classification":
-            return F.binary_cross_entropy_with_logits(out, y)
-        return F.mse_loss(out, y)
-
-    def penalty(self) -> torch.Tensor:
-        """l1 * sum |W| + l2 * sum W^2 over the weight matrices (biases are not regularised)."""
-        weights = [p for name, p in self.model.named_parameters() if name.endswith("weight")]
-        total = torch.zeros(())
-        if self.config.l1:
-            total = total + self.config.l1 * sum(w.abs().sum() for w in weights)
-        if self.config.l2:
-            total = total + self.config.l2 * sum((w ** 2).sum() for w in weights)
-        return total
-
-    def step(self, n: int = 1) -> int:
-        """Run up to n SGD steps on mini-batches; stop at divergence. Returns the steps actually taken."""
-        if not isinstance(n, int) or n < 0:
-            raise ValueError(f"n must be a non-negative int, got {n!r}")
-        self.optimizer.param_groups[0]["lr"] = self.config.lr
-        n_train, done = len(self.data.train), 0
-        while done < n and self.diverged is None:
-            if self._pos >= n_train:
-                self._epoch_index, self._pos = self._epoch_index + 1, 0
-                self._perm = self._permutation(self._epoch_index)
-            idx = self.data.train[self._perm[self._pos:self._pos + self.config.batch_size]]
-            self._pos += len(idx)
-            out = self.model(self.data.x[idx]).squeeze(1)  # (B,)
-            loss = self._data_loss(out, self.data.y[idx]) + self.penalty()
-            self.optimizer.zero_grad()
-            loss.backward()
-            self.optimizer.step()
-            self.steps, done = self.steps + 1, done + 1
-            if not math.isfinite(loss.item()):
-                self._diverge(loss.item())
-            elif self.steps % self.record_every == 0:
-                self._record()
-        return done
-
-    def _record(self) -> None:
-        with torch.no_grad():
-            out = self.model(self.data.x).squeeze(1)
-            train = self._data_loss(out[self.data.train], self.data.y[self.data.train]).item()
-            test = self._data_loss(out[self.data.test], self.data.y[self.data.test]).item()
-        for key, value in zip(self.history, (self.steps, self.epoch, train, test)):
-            self.history[key].append(float(value))
-        start = self.history["train"][0]
-        if not math.isfinite(train) or train > 1e3 * max(start, 1e-2):
-            self._diverge(train)
-
-    def _diverge(self, loss: float) -> None:
-        # where and how high it diverged come out of training: marked ≈ (nnlab.report.approx)
-        self.diverged = (f"⚠ Diverged at step {approx(self.steps, '.0f')} (epoch {approx(self.epoch, '.1f')}): "
-                         f"the training loss reached {approx(loss, '.2e')}. "
-                         f"Lower the learning rate (now {self.config.lr:.3g}) and press reset.")
-
-    # ---- views' data -------------------------------------------------------------------------
-    def loss_curves(self) -> dict[str, np.ndarray]:
-        """{'step', 'epoch', 'train', 'test'}: arrays (K,), one point every ``record_every`` steps."""
-        return {k: np.array(v) for k, v in self.history.items()}
-
-    def grid(self, resolution: int) -> tuple[np.ndarray, np.ndarray, torch.Tensor]:
-        """Grid axes x1 (R,), x2 (R,) over the plot extent and the points (R*R, 2), row = x2, column = x1."""
-        x0, x1, y0, y1 = self.data.extent
-        xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
-        gx, gy = np.meshgrid(xs, ys)
-        return xs, ys, torch.tensor(np.stack([gx.ravel(), gy.ravel()], 1), dtype=torch.float32)
-
-    def output_grid(self, resolution: int = 40) -> np.ndarray:
-        """Model output over the plane (R, R): P(label 1) for classification, the prediction for regression."""
-        _, _, pts = self.grid(resolution)
-        with torch.no_grad():
-            out = self.model(pts).squeeze(1)
-        if self.data.task == "classification":
-            out = torch.sigmoid(out)
-        return out.reshape(resolution, resolution).numpy()
-
-    def neuron_grids(self, resolution: int = 16) -> list[np.ndarray]:
-        """Each hidden layer's neuron outputs over the plane: a list of arrays (neurons, R, R)."""
-        _, _, h = self.grid(resolution)
-        layers, modules = [], list(self.model)
-        with torch.no_grad():
-            for i, module in enumerate(modules):
-                h = module(h)
-                if i % 2 == 1:  # after an activation
-                    layers.append(h.T.reshape(-1, resolution, resolution).numpy())
-        return layers
-
-    def accuracy(self, split: str = "test") -> float | None:
-        """Fraction of correctly labelled points in 'train' or 'test' (None for regression)."""
-        if self.data.task != "classification":
-            return None
-        idx = self.data.train if split == "train" else self.data.test
-        with torch.no_grad():
-            pred = (self.model(self.data.x[idx]).squeeze(1) > 0).float()
-        return float((pred == self.data.y[idx]).float().mean())
-
-    def summary(self) -> str:
-        """One line for the learner: epoch, step, last train/test loss (and test accuracy).
-
-        Losses and accuracy come out of training and differ in their last digits from one CPU to another:
-        they are marked ≈ (``nnlab.report.approx``); the epoch and the step count are exact.
-        """
-        if self.diverged:
-            return self.diverged
-        h = self.history
-        text = (f"epoch {self.epoch:.2f} · step {self.steps} · train loss {approx(h['train'][-1])} · "
-                f"test loss {approx(h['test'][-1])}")
-        acc = self.accuracy()
-        return text + (f" · test accuracy {approx(acc, '.1%')}" if acc is not None else "")
-
-    # ---- save / load -------------------------------------------------------------------------
-    def to_json(self, weights: bool = True) -> str:
-        """The experiment as JSON: every setting incl. the seed, and (weights=True) the exact training state."""
-        doc: dict = {"format": FORMAT, "config": self.config.to_dict()}
-        if weights:
-            doc["state"] = {"steps": self.steps, "epoch_index": self._epoch_index, "pos": self._pos,
-                            "diverged": self.diverged, "history": self.history,
-                            "weights": {k: v.tolist() for k, v in self.model.state_dict().items()}}
-        return json.dumps(doc)
-
-    @classmethod
-    def from_json(cls, text: str) -> "Playground":
-        """Rebuild a Playground from to_json's output; continuing it gives bit-for-bit the same run."""
-        doc = json.loads(text)
-        if doc.get("format") != FORMAT:
-            raise ValueError(f"expected a {FORMAT!r} document, got format {doc.get('format')!r}")
-        pg = cls(Config.from_dict(doc["config"]))
-        state = doc.get("state")
-        if state:
-            sd = pg.model.state_dict()
-            loaded = {k: torch.tensor(v, dtype=sd[k].dtype) for k, v in state["weights"].items()}
-            pg.model.load_state_dict(loaded)
-            pg.steps, pg._epoch_index, pg._pos = state["steps"], state["epoch_index"], state["pos"]
-            pg._perm = pg._permutation(pg._epoch_index)
-            pg.history = {k: [float(x) for x in v] for k, v in state["history"].items()}
-            pg.diverged = state["diverged"]
-        return pg
-
-    def save(self, path: str) -> None:
-        """Write to_json() to a file."""
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(self.to_json())
-
-    @classmethod
-    def load(cls, path: str) -> "Playground":
-        """Read a file written by save()."""
-        with open(path, encoding="utf-8") as f:
-            return cls.from_json(f.read())
+    x: torch.Tensor
+    y: torch.Tensor
+    train: torch.Tensor
+    test: torch.Tensor
+    extent: tuple[float, float, float, float]  # (x1 min, x1 max, x2 min, x2 max)
+    task: str                                  # "classification" or "regression"
+    axis_labels: tuple[str, str]
 
 
-def draw_views(pg: Playground, ax_out: Axes, ax_loss: Axes, resolution: int = 40, show_test: bool = True) -> dict:
-    """Draw the output over the plane with the data (ax_out) and the loss curves (ax_loss); return the artists."""
-    d, c = pg.data, pg.config
-    cls = d.task == "classification"
-    lim = (0.0, 1.0) if cls else (float(d.y.min()), float(d.y.max()))
-    im = ax_out.imshow(pg.output_grid(resolution), extent=d.extent, origin="lower", cmap=ORANGE_BLUE,
-                       vmin=lim[0], vmax=lim[1], aspect="auto", interpolation="nearest")
-    x, y = d.x.numpy(), d.y.numpy()
-    kw = dict(cmap=ORANGE_BLUE, vmin=lim[0], vmax=lim[1], s=9)
-    tr, te = d.train.numpy(), d.test.numpy()
-    ax_out.scatter(x[tr, 0], x[tr, 1], c=y[tr], edgecolors="#FFFFFF", linewidths=0.4, label="train", **kw)
-    if show_test:
-        ax_out.scatter(x[te, 0], x[te, 1], c=y[te], edgecolors="#000000", linewidths=0.6, label="test", **kw)
-    ax_out.set(xlim=d.extent[:2], ylim=d.extent[2:], xlabel=d.axis_labels[0], ylabel=d.axis_labels[1],
-               title=f"{c.dataset}: " + ("P(label 1) over the plane" if cls else "prediction over the plane"))
-    ax_out.grid(False)
-    h = pg.loss_curves()
-    train, = ax_loss.plot(h["epoch"], h["train"], color="#0072B2", label="train")
-    test, = ax_loss.plot(h["epoch"], h["test"], color="#D55E00", label="test")
-    ax_loss.set(xlabel="epoch", ylabel="BCE loss" if cls else "MSE (standardised)",
-                title="loss: train and test")
-    ax_loss.legend(fontsize=8)
-    return {"image": im, "train": train, "test": test}
+def task(dataset: str) -> str:
+    """'classification' (labels 0/1, loss BCE) or 'regression' (loss MSE) for a data set's name."""
+    return "classification" if choice("dataset", dataset, DATASETS) in CLASSIFICATION else "regression"
 
 
-def plot_playground(pg: Playground, show_test: bool = True) -> Figure:
-    """A static figure of the playground's two main views (for notebooks)."""
-    fig, (ax_out, ax_loss) = plt.subplots(1, 2, figsize=(9.5, 3.8))
-    draw_views(pg, ax_out, ax_loss, show_test=show_test)
-    fig.tight_layout()
-    return fig
+def split_sizes(dataset: str, n_points: int, train_ratio: float) -> tuple[int, int]:
+    """(points used, training points): all 1,728 houses for 'houses', else n_points; the training share is
+    round(train_ratio * total), at least 1 and leaving at least 1 test point."""
+    total = HOUSES_ROWS if choice("dataset", dataset, DATASETS) == "houses" else integer("n_points", n_points, 2)
+    return total, min(max(1, round(train_ratio * total)), total - 1)
+
+
+def check_features(features: tuple[str, str] | list[str]) -> tuple[str, str]:
+    """Two different numeric columns of the houses (not the price), as a tuple."""
+    features = tuple(features)
+    if len(features) != 2 or any(f not in HOUSE_FEATURES for f in features) or features[0] == features[1]:
+        raise ValueError(f"features must be two different columns of {HOUSE_FEATURES}, got {features}")
+    return features
+
+
+def _classification(name: str, n: int, noise: float, g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """Points in about [-1, 1]^2 with labels 0/1 (the TensorFlow Playground's four shapes)."""
+    u = lambda *shape: torch.rand(*shape, generator=g, dtype=torch.float64)  # noqa: E731
+    half = n // 2
+    if name == "circle":  # label 1 inside radius 0.5, label 0 in the ring 0.7..1
+        r = torch.cat([0.5 * u(half), 0.7 + 0.3 * u(n - half)])
+        a = 2 * math.pi * u(n)
+        x = torch.stack([r * torch.cos(a), r * torch.sin(a)], 1)
+        y = torch.cat([torch.ones(half), torch.zeros(n - half)])
+    elif name == "xor":  # label 1 where x1 * x2 > 0; points kept off the axes
+        x = u(n, 2) * 1.9 + 0.05
+        x = torch.where(u(n, 2) < 0.5, -x, x) / 2
+        y = (x[:, 0] * x[:, 1] > 0).double()
+    elif name == "gauss":  # two clusters
+        centre = torch.tensor([[0.4, 0.4], [-0.4, -0.4]], dtype=torch.float64)
+        y = torch.cat([torch.ones(half), torch.zeros(n - half)])
+        x = centre[(1 - y).long()] + 0.2 * torch.randn(n, 2, generator=g, dtype=torch.float64)
+        return x + noise * torch.randn(n, 2, generator=g, dtype=torch.float64), y
+    else:  # spiral: two interleaved arms
+        t = torch.cat([u(half), u(n - half)])
+        y = torch.cat([torch.ones(half), torch.zeros(n - half)])
+        angle = 1.75 * 2 * math.pi * t + math.pi * y
+        x = torch.stack([t * torch.sin(angle), t * torch.cos(angle)], 1)
+    return x + noise * (2 * u(n, 2) - 1), y
+
+
+def _houses(features: tuple[str, str], n_train: int, noise: float, seed: int,
+            g: torch.Generator) -> Dataset:
+    """The houses on two features: the first n_train rows are the training houses; both sides standardised
+    on them (``nnlab.regression.Standardizer``), then input noise added."""
+    houses = load_houses(features=features, test_fraction=1 - n_train / HOUSES_ROWS, seed=seed)
+    x_all = np.vstack([houses.x_train, houses.x_test])
+    y_all = np.concatenate([houses.y_train, houses.y_test])
+    n_tr = len(houses.y_train)
+    x = torch.from_numpy(Standardizer.fit(x_all[:n_tr]).transform(x_all))
+    y = torch.from_numpy(Standardizer.fit(y_all[:n_tr]).transform(y_all))
+    x = x + noise * torch.randn(x.shape, generator=g, dtype=torch.float64)
+    lo, hi = np.percentile(x.numpy(), [0.5, 99.5], axis=0)
+    extent = (float(lo[0]) - 0.2, float(hi[0]) + 0.2, float(lo[1]) - 0.2, float(hi[1]) + 0.2)
+    idx = torch.arange(len(y))
+    return Dataset(x.float(), y.float(), idx[:n_tr], idx[n_tr:], extent, "regression",
+                   tuple(f"{f} (standardised)" for f in features))
+
+
+def make_dataset(dataset: str, *, n_points: int, noise: float, train_ratio: float, seed: int,
+                 features: tuple[str, str] | list[str] = DEFAULT_FEATURES) -> Dataset:
+    """A data set by name: circle/xor/gauss/spiral (labels 0/1), plane or houses (standardised target).
+
+    ``n_points`` is ignored by 'houses' (all 1,728 rows), ``features`` is used only by it; ``noise`` is the
+    label-shape noise (classification), the target noise (plane) or the input noise (houses).
+    """
+    noise = number("noise", noise, 0.0)
+    number("train_ratio", train_ratio, 0.0, 1.0)
+    seed = integer("seed", seed, 0)
+    features = check_features(features)
+    n_total, n_train = split_sizes(dataset, n_points, train_ratio)
+    g = torch.Generator().manual_seed(seed)
+    if dataset == "houses":
+        return _houses(features, n_train, noise, seed, g)
+    if dataset in CLASSIFICATION:
+        x, y = _classification(dataset, n_total, noise, g)
+    else:  # plane
+        x = 2 * torch.rand(n_total, 2, generator=g, dtype=torch.float64) - 1
+        y = 0.8 * x[:, 0] - 0.5 * x[:, 1] + 2 * noise * torch.randn(n_total, generator=g, dtype=torch.float64)
+    order = torch.randperm(len(y), generator=g)
+    return Dataset(x.float(), y.float(), order[:n_train], order[n_train:], EXTENT, task(dataset), ("x1", "x2"))

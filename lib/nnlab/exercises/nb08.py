@@ -4,13 +4,14 @@ from __future__ import annotations
 import torch
 
 from ..ffn import mlp
+from ..metrics import n_params as count_params
 from .core import Exercise, Incorrect, call, close
 
 _SHAPES = [(0, 4), (1, 1), (1, 8), (2, 4), (3, 5), (6, 8)]  # (hidden layers, neurons per layer)
 
 
 def _count(layers: int, neurons: int) -> int:
-    return sum(p.numel() for p in mlp([2] + [neurons] * layers + [1]).parameters())
+    return count_params(mlp([2] + [neurons] * layers + [1]))
 
 
 def _check_params(fn):

@@ -45,6 +45,12 @@ def int_slider(description: str, value: int, lo: int, hi: int, step: int = 1) ->
                        continuous_update=False, style={"description_width": "initial"})
 
 
+def float_slider(description: str, value: float, lo: float, hi: float, step: float) -> W.FloatSlider:
+    """A linear slider for a real number from ``lo`` to ``hi`` that updates on release."""
+    return W.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
+                         continuous_update=False, style={"description_width": "initial"})
+
+
 class Panel:
     """Controls + status line + figure; ``update(**values) -> (figure, status)`` runs on every change."""
 

@@ -1,6 +1,10 @@
-"""The playground's views and live widget (08_playground.ipynb): controls, play/pause/step/reset/new seed,
-save/load, and PNG views redrawn at most ``max_redraws_per_s`` times a second while training runs in
-short chunks on the kernel's asyncio loop (so the notebook stays responsive and pause works mid-run).
+"""The playground's figures and live widget (08_playground.ipynb).
+
+Figures: the six data sets, the output over the plane with the loss curves, each hidden neuron over the
+plane. The widget ``playground(**settings)`` wires controls, play/pause/step/reset/new seed and save/load to a
+``nnlab.experiments.playground.Playground``; while playing, training runs in short chunks on the kernel's
+asyncio loop (so the notebook stays responsive and pause works mid-run) and the views are redrawn at most
+``max_redraws_per_s`` times a second.
 """
 from __future__ import annotations
 
@@ -13,18 +17,94 @@ import time
 from functools import partial
 
 import ipywidgets as W
+import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from PIL import Image
 
-from .playground import ORANGE_BLUE, Playground, draw_views, plot_playground  # noqa: F401  (re-exported)
-from .playground_data import ACTIVATIONS, BOUNDS, DATASETS, REGULARIZATION, Config
-from .views.widgets import int_slider, log_slider
+from ..experiments.playground import ACTIVATIONS, BOUNDS, Config, Playground
+from ..playground import DATASETS
+from .widgets import float_slider, int_slider, log_slider
 
+# Okabe-Ito orange (label 0 / negative) to blue (label 1 / positive): readable with colour blindness.
+ORANGE_BLUE = LinearSegmentedColormap.from_list("orange_blue", ["#E69F00", "#FFFFFF", "#0072B2"])
+REGULARIZATION = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1)  # the L1 / L2 menus, within BOUNDS
 FEATURE_PAIRS = [("livingArea", "age"), ("livingArea", "lotSize"), ("livingArea", "bathrooms"),
                  ("age", "landValue"), ("bedrooms", "bathrooms"), ("landValue", "pctCollege")]
+SLIDER_STEPS = {"noise": 0.05, "train_ratio": 0.1}
+
+
+# ---- figures -------------------------------------------------------------------------------------
+def plot_datasets(**settings) -> Figure:
+    """The six data sets side by side (other settings as in ``Config``): colour = label or target."""
+    fig, axes = plt.subplots(1, len(DATASETS), figsize=(13, 2.8), layout="constrained")
+    for ax, name in zip(axes, DATASETS):
+        d = Config(**{**settings, "dataset": name}).make_dataset()
+        ax.scatter(d.x[:, 0], d.x[:, 1], c=d.y, cmap=ORANGE_BLUE, s=3)
+        ax.set(title=f"{name} ({len(d.y)})", xlabel=d.axis_labels[0].split(" (")[0],
+               xlim=d.extent[:2], ylim=d.extent[2:])
+    axes[0].set_ylabel("x2")
+    fig.suptitle("The six data sets (number of points): blue = label 1 or high value, orange = label 0 or low value")
+    return fig
+
+
+def draw_views(pg: Playground, ax_out: Axes, ax_loss: Axes, resolution: int = 40, show_test: bool = True) -> dict:
+    """Draw the output over the plane with the data (ax_out) and the loss curves (ax_loss); return the artists."""
+    d, c = pg.data, pg.config
+    cls = d.task == "classification"
+    lim = (0.0, 1.0) if cls else (float(d.y.min()), float(d.y.max()))
+    im = ax_out.imshow(pg.output_grid(resolution), extent=d.extent, origin="lower", cmap=ORANGE_BLUE,
+                       vmin=lim[0], vmax=lim[1], aspect="auto", interpolation="nearest")
+    x, y = d.x.numpy(), d.y.numpy()
+    kw = dict(cmap=ORANGE_BLUE, vmin=lim[0], vmax=lim[1], s=9)
+    tr, te = d.train.numpy(), d.test.numpy()
+    ax_out.scatter(x[tr, 0], x[tr, 1], c=y[tr], edgecolors="#FFFFFF", linewidths=0.4, label="train", **kw)
+    if show_test:
+        ax_out.scatter(x[te, 0], x[te, 1], c=y[te], edgecolors="#000000", linewidths=0.6, label="test", **kw)
+    ax_out.set(xlim=d.extent[:2], ylim=d.extent[2:], xlabel=d.axis_labels[0], ylabel=d.axis_labels[1],
+               title=f"{c.dataset}: " + ("P(label 1) over the plane" if cls else "prediction over the plane"))
+    ax_out.grid(False)
+    h = pg.loss_curves()
+    train, = ax_loss.plot(h["epoch"], h["train"], color="#0072B2", label="train")
+    test, = ax_loss.plot(h["epoch"], h["test"], color="#D55E00", label="test")
+    ax_loss.set(xlabel="epoch", ylabel="BCE loss" if cls else "MSE (standardised)",
+                title="loss: train and test")
+    ax_loss.legend(fontsize=8)
+    return {"image": im, "train": train, "test": test}
+
+
+def plot_playground(pg: Playground, show_test: bool = True) -> Figure:
+    """A static figure of the playground's two main views (for notebooks)."""
+    fig, (ax_out, ax_loss) = plt.subplots(1, 2, figsize=(9.5, 3.8))
+    draw_views(pg, ax_out, ax_loss, show_test=show_test)
+    fig.tight_layout()
+    return fig
+
+
+def plot_neurons(pg: Playground, resolution: int = 30) -> Figure:
+    """Every hidden neuron's output over the plane: one row per layer, one panel per neuron (x1 across, x2 up).
+
+    The colour scale is symmetric, at least -1..1 (tanh's range), wider for larger outputs (relu).
+    """
+    grids = pg.neuron_grids(resolution)
+    rows, cols = max(len(grids), 1), max((len(g) for g in grids), default=1)
+    fig, axes = plt.subplots(rows, cols, figsize=(2 * cols, 2 * rows), squeeze=False)
+    for ax in axes.flat:
+        ax.set_axis_off()
+    for layer, acts in enumerate(grids):
+        top = max(1.0, float(np.abs(acts).max()))
+        for k, a in enumerate(acts):
+            ax = axes[layer, k]
+            ax.set_axis_on()
+            ax.imshow(a, origin="lower", cmap=ORANGE_BLUE, vmin=-top, vmax=top, extent=pg.data.extent)
+            ax.set(title=f"layer {layer + 1}, neuron {k + 1}", xticks=[], yticks=[])
+            ax.grid(False)
+    fig.suptitle("Hidden neurons' outputs over the plane (x1 across, x2 up)" if grids else "No hidden layer")
+    return fig
 
 
 def neuron_mosaic(pg: Playground, resolution: int = 16, zoom: int = 4) -> bytes:
@@ -101,6 +181,12 @@ class Renderer:
         return buf.getvalue()
 
 
+# ---- the live widget -----------------------------------------------------------------------------
+def _batch_size_max(config: Config) -> int:
+    """The batch-size slider's top: BOUNDS' top, but never more than the training set."""
+    return min(BOUNDS["batch_size"][1], config.n_train)
+
+
 class PlaygroundWidget:
     """The live playground: ``controls`` by name, buttons, two image views, epoch counter and status line."""
 
@@ -108,13 +194,13 @@ class PlaygroundWidget:
                  max_redraws_per_s: float = 8.0) -> None:
         self.playground = playground if playground is not None else Playground(Config())
         self.steps_per_chunk, self.min_interval = steps_per_chunk, 1.0 / max_redraws_per_s
+        self.clock = time.perf_counter  # the throttle's clock (a test may replace it)
         self.renderer, self.redraws, self.playing, self._task, self._syncing = Renderer(), 0, False, None, False
         self.last_status = ""  # the status line's text, as nnlab.views.widgets.Panel
         c, style = self.playground.config, {"description_width": "initial"}
         dd = lambda desc, options, value, width="190px": W.Dropdown(  # noqa: E731
             options=options, value=value, description=desc, style=style, layout=W.Layout(width=width))
-        fl = lambda desc, value, lo, hi, step: W.FloatSlider(value=value, min=lo, max=hi, step=step,  # noqa: E731
-                                                            description=desc, continuous_update=False, style=style)
+        fl = lambda desc, name: float_slider(desc, getattr(c, name), *BOUNDS[name], SLIDER_STEPS[name])  # noqa: E731
         self.controls = {
             "dataset": dd("data set", DATASETS, c.dataset),
             "features": dd("houses features", [(f"{a}, {b}", (a, b)) for a, b in FEATURE_PAIRS], c.features,
@@ -123,10 +209,10 @@ class PlaygroundWidget:
             "hidden_layers": int_slider("hidden layers", c.hidden_layers, *BOUNDS["hidden_layers"]),
             "neurons": int_slider("neurons per layer", c.neurons, *BOUNDS["neurons"]),
             "lr": log_slider("learning rate", c.lr, *BOUNDS["lr"]),
-            "batch_size": int_slider("batch size", c.batch_size, 1, min(BOUNDS["batch_size"][1], c.n_train)),
+            "batch_size": int_slider("batch size", c.batch_size, BOUNDS["batch_size"][0], _batch_size_max(c)),
             "l1": dd("L1", REGULARIZATION, c.l1), "l2": dd("L2", REGULARIZATION, c.l2),
-            "noise": fl("noise", c.noise, *BOUNDS["noise"], 0.05),
-            "train_ratio": fl("train ratio", c.train_ratio, *BOUNDS["train_ratio"], 0.1),
+            "noise": fl("noise", "noise"),
+            "train_ratio": fl("train ratio", "train_ratio"),
         }
         for name, control in self.controls.items():
             control.observe(partial(self._changed, name), names="value")
@@ -184,14 +270,14 @@ class PlaygroundWidget:
         changes = {name: value}
         probe = copy.copy(self.playground.config)
         setattr(probe, name, value)
-        hi = min(BOUNDS["batch_size"][1], probe.n_train)  # batch size can never exceed the training set
+        hi = _batch_size_max(probe)  # batch size can never exceed the training set
         if self.controls["batch_size"].max != hi:
             with self._quiet():
                 self.controls["batch_size"].max = hi
             changes["batch_size"] = self.controls["batch_size"].value
         try:
             self.playground.set(**changes)
-        except ValueError as exc:  # cannot happen through the controls' bounds; say so if it does
+        except (TypeError, ValueError) as exc:  # cannot happen through the controls' bounds; say so if it does
             self._show(f"⚠ {exc}")
             return
         self._sync_enabled()
@@ -215,7 +301,7 @@ class PlaygroundWidget:
     def _sync_controls(self) -> None:
         c = self.playground.config
         with self._quiet():
-            self.controls["batch_size"].max = min(BOUNDS["batch_size"][1], c.n_train)
+            self.controls["batch_size"].max = _batch_size_max(c)
             for name, control in self.controls.items():
                 control.value = getattr(c, name)
         self._sync_enabled()
@@ -236,13 +322,13 @@ class PlaygroundWidget:
         self.playing = False
 
     async def _run(self) -> None:
-        last = 0.0
+        last = -float("inf")
         try:
             while self.playing and self.playground.diverged is None:
                 self.playground.step(self.steps_per_chunk)
-                if time.perf_counter() - last >= self.min_interval:
+                if self.clock() - last >= self.min_interval:  # the throttle: at most max_redraws_per_s
                     self.redraw()
-                    last = time.perf_counter()
+                    last = self.clock()
                 await asyncio.sleep(0)  # let the kernel handle widget messages (e.g. pause) between chunks
         finally:
             self.playing = False
@@ -257,7 +343,7 @@ class PlaygroundWidget:
         """Replace the experiment with one saved by save(); controls follow its settings."""
         try:
             self.playground = Playground.load(path)
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, TypeError, ValueError, KeyError) as exc:
             self._show(f"⚠ could not load {path}: {exc}")
             return
         self._sync_controls()
