@@ -11,7 +11,7 @@ NB      ?= notebooks/*.ipynb
 
 help:
 	@echo "make lab        - open the course in JupyterLab (127.0.0.1, token login)"
-	@echo "make test       - unit tests + strict nbval on every notebook"
+	@echo "make test       - ruff, unit tests, strict nbval on every notebook, browser tests"
 	@echo "make test-fast  - unit tests only (no browser, no servers)"
 	@echo "make cpu-matrix - the notebook suite again under other CPU code paths (LEGS=native,default,avx2 NB=...)"
 	@echo "make notebooks  - re-execute notebooks in fresh kernels and save outputs (NB=path to pick one)"
@@ -32,6 +32,7 @@ lab: env
 	$(PY) tools/lab.py --port $(PORT)
 
 test: env
+	$(PY) -m ruff check lib tests tools bench
 	$(PY) -m pytest
 
 test-fast: env

@@ -69,8 +69,8 @@ def run() -> list[dict]:
     assert np.allclose(_tanks_numpy_loop(tanks, u_t[:300]), tanks.simulate(u_t[:300]), atol=1e-9)
     assert np.allclose(_duffing_numpy_loop(duff, u_d[:300]), duff.simulate(u_d[:300]), atol=1e-9)
     for name, sim, u, ref in [("tanks", tanks, u_t, _tanks_numpy_loop), ("duffing", duff, u_d, _duffing_numpy_loop)]:
-        t_sim = _best(lambda: sim.simulate(u))
-        t_ref = _best(lambda: ref(sim, u[:1024]), repeat=1) * u.size / 1024
+        t_sim = _best(lambda sim=sim, u=u: sim.simulate(u))
+        t_ref = _best(lambda sim=sim, u=u, ref=ref: ref(sim, u[:1024]), repeat=1) * u.size / 1024
         rows.append({"name": f"{name} simulate throughput", "value": u.size / t_sim, "unit": "samples/s",
                      "target": None, "higher_is_better": True})
         rows.append({"name": f"{name} simulate speed-up vs plain numpy loop", "value": t_ref / t_sim, "unit": "x",

@@ -43,7 +43,8 @@ def test_binary_ops_with_broadcasting(op, shapes):
 UNARY = {"sigmoid": (lambda t: t.sigmoid(), torch.sigmoid), "tanh": (lambda t: t.tanh(), torch.tanh),
          "relu": (lambda t: t.relu(), torch.relu), "pow2": (lambda t: t ** 2, lambda t: t ** 2),
          "pow3": (lambda t: t ** 3, lambda t: t ** 3), "neg": (lambda t: -t, lambda t: -t),
-         "transpose": (lambda t: t.T, lambda t: t.T), "const": (lambda t: 2.0 - 3.0 * t + 1.5, lambda t: 2.0 - 3.0 * t + 1.5)}
+         "transpose": (lambda t: t.T, lambda t: t.T),
+         "const": (lambda t: 2.0 - 3.0 * t + 1.5, lambda t: 2.0 - 3.0 * t + 1.5)}
 
 
 @pytest.mark.parametrize("seed", [0, 1])

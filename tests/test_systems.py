@@ -16,7 +16,7 @@ TANKS, DUFF = CascadedTanks(), Duffing()
 # ---- cascaded tanks ---------------------------------------------------------------------------------------------
 
 def test_tanks_steady_state_by_hand():
-    """Constant u = 2.5 V: inflow k4 (u - u_off) = 0.09089; x1 = (inflow / k1)^2 = 6.9006, x2 = (k2/k3)^2 x1 = 4.6042."""
+    """Constant u = 2.5 V: inflow k4 (u - u_off) = 0.09089; x1 = (inflow / k1)^2 = 6.9006; x2 = (k2/k3)^2 x1 = 4.604."""
     x1, x2 = TANKS.steady_state(2.5)
     inflow = 0.0454 * (2.5 - 0.498)
     assert x1 == pytest.approx((inflow / 0.0346) ** 2, rel=1e-12)
@@ -88,7 +88,7 @@ def test_duffing_static_gain_and_feedthrough():
 
 
 def test_duffing_rk4_converges():
-    """Quartering the step changes the response by under 1 mV, far less than the 13 mV the reference mentions for a held input."""
+    """Quartering the step changes the response by under 1 mV, far below the 13 mV quoted for a held input."""
     u = multisine(512, range(1, 100, 2), 0.022, 0.005, seed=0)
     coarse, fine = Duffing().simulate(u), Duffing(substeps=8).simulate(u)
     assert np.abs(coarse - fine).max() < 1e-3

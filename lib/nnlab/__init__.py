@@ -39,7 +39,7 @@ def _plot_style() -> None:
 
 
 def setup(seed: int = 0, threads: int = 1) -> torch.device:
-    """Seed python/numpy/torch, make torch deterministic, fix the thread count, set the plot style; return the CPU device.
+    """Seed python/numpy/torch, make torch deterministic, fix the threads, set the plot style; return the CPU device.
 
     The course runs on the CPU: every notebook is sized for a laptop, and its saved outputs are checked there.
     """

@@ -11,14 +11,15 @@ tensor refers to itself, and a graph nobody holds any more is freed at once.)
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Union
+from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import numpy as np
 
 if TYPE_CHECKING:
     import torch
 
-ArrayLike = Union[np.ndarray, float, int, list]
+ArrayLike = np.ndarray | float | int | list
 
 
 def _unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -62,7 +63,7 @@ def _sigmoid_slope_fast(s: np.ndarray) -> np.ndarray:
 class Tensor:
     """A numpy array that records the operations applied to it; ``.grad`` (same shape) after ``backward()``."""
 
-    def __init__(self, data: ArrayLike, requires_grad: bool = True, _parents: tuple["Tensor", ...] = (),
+    def __init__(self, data: ArrayLike, requires_grad: bool = True, _parents: tuple[Tensor, ...] = (),
                  _op: str = "", label: str = "") -> None:
         data = np.asarray(data)
         self.data = data if np.issubdtype(data.dtype, np.floating) else data.astype(np.float64)
@@ -93,17 +94,17 @@ class Tensor:
             else:
                 self.grad = self.grad + grad
 
-    def _child(self, data: np.ndarray, parents: tuple["Tensor", ...], op: str) -> "Tensor":
+    def _child(self, data: np.ndarray, parents: tuple[Tensor, ...], op: str) -> Tensor:
         return Tensor(data, any(p.requires_grad for p in parents), parents, op)
 
     @staticmethod
-    def _lift(other: "Tensor | ArrayLike", like: "Tensor") -> "Tensor":
+    def _lift(other: Tensor | ArrayLike, like: Tensor) -> Tensor:
         if isinstance(other, Tensor):
             return other
         return Tensor(np.asarray(other, dtype=like.data.dtype), requires_grad=False)
 
     # --- operations: forward value + how to send the gradient back -----------------------------
-    def __add__(self, other: "Tensor | ArrayLike") -> "Tensor":
+    def __add__(self, other: Tensor | ArrayLike) -> Tensor:
         other = self._lift(other, self)
         out = self._child(self.data + other.data, (self, other), "+")
 
@@ -113,7 +114,7 @@ class Tensor:
         out._backward = _backward
         return out
 
-    def __mul__(self, other: "Tensor | ArrayLike") -> "Tensor":
+    def __mul__(self, other: Tensor | ArrayLike) -> Tensor:
         other = self._lift(other, self)
         out = self._child(self.data * other.data, (self, other), "*")
 
@@ -123,7 +124,7 @@ class Tensor:
         out._backward = _backward
         return out
 
-    def __pow__(self, exponent: float) -> "Tensor":
+    def __pow__(self, exponent: float) -> Tensor:
         if not isinstance(exponent, (int, float)):
             raise ValueError(f"pow takes a constant int or float exponent, got {type(exponent).__name__}")
         out = self._child(self.data ** exponent, (self,), f"**{exponent:g}")
@@ -133,7 +134,7 @@ class Tensor:
         out._backward = _backward
         return out
 
-    def __matmul__(self, other: "Tensor") -> "Tensor":
+    def __matmul__(self, other: Tensor) -> Tensor:
         other = self._lift(other, self)
         if self.ndim not in (1, 2) or other.ndim not in (1, 2) or self.shape[-1] != other.shape[0]:
             raise ValueError(f"matmul needs (n, k) @ (k, m) with 1-D or 2-D operands, got {self.shape} @ {other.shape}")
@@ -149,13 +150,13 @@ class Tensor:
         return out
 
     @property
-    def T(self) -> "Tensor":
+    def T(self) -> Tensor:
         """The transpose of a 2-D tensor (k, m) -> (m, k)."""
         out = self._child(self.data.T, (self,), "T")
         out._backward = lambda grad: self._accumulate(grad.T)
         return out
 
-    def sum(self, axis: int | None = None, keepdims: bool = False) -> "Tensor":
+    def sum(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
         """Sum over ``axis`` (all axes when None)."""
         out = self._child(np.sum(self.data, axis=axis, keepdims=keepdims), (self,), "sum")
 
@@ -165,14 +166,14 @@ class Tensor:
         out._backward = _backward
         return out
 
-    def mean(self, axis: int | None = None, keepdims: bool = False) -> "Tensor":
+    def mean(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
         """Mean over ``axis`` (all axes when None): the sum times 1/count."""
         if axis is not None and not isinstance(axis, int):
             raise ValueError(f"mean takes one int axis or None, got {axis!r}")
         count = self.data.size if axis is None else self.shape[axis]
         return self.sum(axis, keepdims) * (1.0 / count)
 
-    def _unary(self, value: np.ndarray, local_grad: Callable[[], np.ndarray], op: str) -> "Tensor":
+    def _unary(self, value: np.ndarray, local_grad: Callable[[], np.ndarray], op: str) -> Tensor:
         out = self._child(value, (self,), op)
         def _backward(grad: np.ndarray) -> None:   # the local derivative is computed only when needed
             local = np.asarray(local_grad())        # a new array, so the product may overwrite it
@@ -180,24 +181,24 @@ class Tensor:
         out._backward = _backward
         return out
 
-    def sigmoid(self) -> "Tensor":
+    def sigmoid(self) -> Tensor:
         """1 / (1 + exp(-x)) elementwise; local derivative s (1 - s) (see sigmoid_plain, sigmoid_slope_plain)."""
         s = _sigmoid_fast(self.data)
         return self._unary(s, lambda: _sigmoid_slope_fast(s), "sigmoid")
 
-    def tanh(self) -> "Tensor":
+    def tanh(self) -> Tensor:
         """tanh elementwise; local derivative 1 - t^2."""
         t = np.tanh(self.data)
         return self._unary(t, lambda: 1.0 - t * t, "tanh")
 
-    def relu(self) -> "Tensor":
+    def relu(self) -> Tensor:
         """max(x, 0) elementwise; local derivative 1 where x > 0, else 0."""
         mask = self.data > 0
         return self._unary(np.where(mask, self.data, 0.0).astype(self.data.dtype),
                            lambda: mask.astype(self.data.dtype), "relu")
 
     # --- the rest follows from the operations above ------------------------------------------------
-    def __sub__(self, other: "Tensor | ArrayLike") -> "Tensor":
+    def __sub__(self, other: Tensor | ArrayLike) -> Tensor:
         other = self._lift(other, self)
         out = self._child(self.data - other.data, (self, other), "-")
 
@@ -207,26 +208,26 @@ class Tensor:
         out._backward = _backward
         return out
 
-    def __neg__(self) -> "Tensor":
+    def __neg__(self) -> Tensor:
         return self * -1.0
 
-    def __truediv__(self, other: "Tensor | ArrayLike") -> "Tensor":
+    def __truediv__(self, other: Tensor | ArrayLike) -> Tensor:
         return self * self._lift(other, self) ** -1.0
 
-    def __radd__(self, other: ArrayLike) -> "Tensor":
+    def __radd__(self, other: ArrayLike) -> Tensor:
         return self + other
 
-    def __rmul__(self, other: ArrayLike) -> "Tensor":
+    def __rmul__(self, other: ArrayLike) -> Tensor:
         return self * other
 
-    def __rsub__(self, other: ArrayLike) -> "Tensor":
+    def __rsub__(self, other: ArrayLike) -> Tensor:
         return self._lift(other, self) - self
 
-    def __rtruediv__(self, other: ArrayLike) -> "Tensor":
+    def __rtruediv__(self, other: ArrayLike) -> Tensor:
         return self._lift(other, self) / self
 
     # --- reverse mode --------------------------------------------------------------------------------
-    def topological_order(self) -> list["Tensor"]:
+    def topological_order(self) -> list[Tensor]:
         """Every tensor this one depends on, each listed after all of its parents (iterative depth-first search)."""
         order, seen, stack = [], set(), [(self, False)]
         while stack:
@@ -253,7 +254,8 @@ class Tensor:
         for node in order:
             if node._parents:                  # intermediate results start fresh at each backward pass
                 node.grad = None
-        self.grad = np.asarray(grad, dtype=self.data.dtype).reshape(self.shape) + (0 if self.grad is None else self.grad)
+        grad = np.asarray(grad, dtype=self.data.dtype).reshape(self.shape)
+        self.grad = grad + (0 if self.grad is None else self.grad)
         for node in reversed(order):
             if node.grad is not None and node.requires_grad:
                 node._backward(node.grad)
@@ -266,12 +268,12 @@ class Tensor:
 
 
 # --- a bridge to torch modules (used by the notebook, the tests and the benchmark) ---------------------
-def parameters_of(model: "torch.nn.Module") -> dict[str, Tensor]:
+def parameters_of(model: torch.nn.Module) -> dict[str, Tensor]:
     """Copies of the model's parameters as Tensors (same names, shapes and dtype) that require gradients."""
     return {name: Tensor(p.detach().cpu().numpy().copy(), label=name) for name, p in model.named_parameters()}
 
 
-def forward(model: "torch.nn.Module", params: dict[str, Tensor], x: Tensor) -> Tensor:
+def forward(model: torch.nn.Module, params: dict[str, Tensor], x: Tensor) -> Tensor:
     """Run ``model``'s layers (see nnlab.backprop.layers) on x (B, in) with ``params``; returns (B, out)."""
     from torch import nn
 

@@ -99,7 +99,8 @@ def _local_backward_fast(block: nn.Module, delta: torch.Tensor, out: torch.Tenso
     return delta
 
 
-def loss_and_gradients(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+def loss_and_gradients(model: nn.Module, x: torch.Tensor,
+                       y: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
     """MSE loss mean((model(x) - y)^2) (a 0-d tensor) and its gradients keyed like model.named_parameters().
 
     x: (B, in_features), y: (B, out_features), same dtype as the parameters. No autograd is used.

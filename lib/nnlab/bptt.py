@@ -2,7 +2,8 @@
 
 Derived in 06_recurrent_networks.ipynb (RNN) and 07_lstm.ipynb (LSTM). The forward pass stores every gate
 activation and cell state; the backward pass walks time in reverse, carrying dL/dh and dL/dc from step t to
-step t-1, and computes the weight gradients at the end with one matrix product over all time steps. Checked against autograd with ``gradcheck``.
+step t-1, and computes the weight gradients at the end with one matrix product over all time steps.
+Checked against autograd with ``gradcheck``.
 
 ``LSTMLayerBPTT`` and ``RNNLayerBPTT`` are tuned for speed (states kept transposed as (H, N), views of
 preallocated buffers, in-place ``out=`` chains). ``lstm_bptt_reference`` and ``rnn_bptt_reference`` are the

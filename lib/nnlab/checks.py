@@ -6,7 +6,8 @@ or ``ValueError`` (right kind, wrong value) naming the argument, what was expect
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 import numpy as np
 import torch

@@ -86,7 +86,7 @@ def read_verified(path: str | Path, sha256: str | None, max_bytes: int, rows: in
 
 
 def read_table(path: str | Path | None = None, sha256: str | None = HOUSES_SHA256) -> dict[str, np.ndarray]:
-    """Read the houses CSV (default: data_dir()/saratoga_houses.csv) after checking its SHA-256; return {column: array of 1,728 values}."""
+    """The houses CSV (default: data_dir()/saratoga_houses.csv), verified: {column: array of 1,728 values}."""
     path = Path(path) if path is not None else data_dir() / HOUSES_FILE
     table_rows = read_verified(path, sha256, max_bytes=HOUSES_MAX_BYTES, rows=HOUSES_ROWS)
     header, body = table_rows[0], table_rows[1:]

@@ -78,7 +78,8 @@ class NarxNet(nn.Module):
         self.na, self.nb, self.hidden, self.delta = na, nb, hidden, delta
         self.net = mlp([p, hidden, 1], activation="tanh")
         self.linear = nn.Linear(p, 1, bias=False) if linear else None
-        self.register_buffer("z_mean", torch.zeros(p) if z_mean is None else torch.as_tensor(z_mean, dtype=torch.float32))
+        z_mean = torch.zeros(p) if z_mean is None else torch.as_tensor(z_mean, dtype=torch.float32)
+        self.register_buffer("z_mean", z_mean)
         self.register_buffer("z_std", torch.ones(p) if z_std is None else torch.as_tensor(z_std, dtype=torch.float32))
         self.register_buffer("y_mean", torch.tensor(float(y_mean)))
         self.register_buffer("y_std", torch.tensor(float(y_std)))

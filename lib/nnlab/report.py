@@ -52,7 +52,7 @@ def approx(value: float, fmt: str = ".3f") -> str:
 
 
 def close(label: str, actual: Any, expected: Any, atol: float) -> None:
-    """Assert max |actual - expected| < atol and print 'max |label| < atol ✓' (returns nothing, so a cell shows no noise)."""
+    """Assert max |actual - expected| < atol and print 'max |label| < atol ✓' (returns None: no noise shown)."""
     if not (isinstance(atol, (int, float)) and not isinstance(atol, bool) and atol > 0):
         raise ValueError(f"close: atol must be a positive number, got {atol!r}")
     worst = _max_abs_diff(actual, expected)

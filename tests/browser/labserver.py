@@ -121,7 +121,7 @@ def stop_process_tree(process: subprocess.Popen) -> None:
 
 def start_lab(cmd: list[str], tmp: Path, log_name: str = "jupyterlab.log",
               env: dict[str, str] | None = None) -> subprocess.Popen:
-    """Start a JupyterLab command in its own process group (environment: env or ours), kernels on this python, quiet settings."""
+    """Start a JupyterLab command in its own process group (env or ours), kernels on this python, quiet settings."""
     settings = tmp / "lab-settings" / "@jupyterlab"
     for extension, name, values in [("apputils-extension", "notification", {"fetchNews": "false",
                                                                              "checkForUpdates": False}),

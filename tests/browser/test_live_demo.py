@@ -65,7 +65,7 @@ def lab_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def demo_page(chromium):
+def demo_page(chromium):  # noqa: F811  (the fixture imported above)
     context = chromium.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.set_default_timeout(60_000)

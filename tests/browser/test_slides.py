@@ -102,7 +102,7 @@ def test_build_writes_every_deck(decks):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_deck_offline(notebook, decks, server, chromium):
+def test_deck_offline(notebook, decks, server, chromium):  # noqa: F811  (the fixture imported above)
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     nb = json.loads((decks["notebooks"] / notebook.name).read_text())  # the version the deck was built from

@@ -7,22 +7,23 @@ import math
 import pkgutil
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import numpy as np
 import torch
 
 
 class _Placeholder:
-    """The blank a learner fills in; any answer still containing it counts as 'not attempted'."""
+    """The blank a learner fills in; any answer still containing it counts as not attempted."""
 
     def __repr__(self) -> str:
         return "____"
 
-    def __call__(self, *args: Any, **kwargs: Any) -> "_Placeholder":
+    def __call__(self, *args: Any, **kwargs: Any) -> _Placeholder:
         return self
 
-    def __getattr__(self, name: str) -> "_Placeholder":
+    def __getattr__(self, name: str) -> _Placeholder:
         if name.startswith("__"):
             raise AttributeError(name)
         return self
@@ -35,7 +36,7 @@ class _Placeholder:
 
     __float__ = __int__ = __index__ = __complex__ = _not_attempted
 
-    def _same(self, *args: Any) -> "_Placeholder":
+    def _same(self, *args: Any) -> _Placeholder:
         return self
 
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _same
@@ -93,7 +94,7 @@ def _still_blank(answer: Any, exc: BaseException) -> bool:
 
 
 def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call the learner's function on copies of the inputs; a blank in the result or NotImplementedError means 'not attempted'.
+    """Call the learner's function on copies of the inputs; a blank result or NotImplementedError is 'not attempted'.
 
     The copies keep an answer that works in place (``y -= y_hat``) from changing the data the checker compares with.
     """

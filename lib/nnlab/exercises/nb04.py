@@ -1,4 +1,4 @@
-"""Exercises of 04_backpropagation.ipynb: the first delta, a sigmoid block and a linear block backwards, a whole small net."""
+"""Exercises of 04_backpropagation.ipynb: the first delta, a sigmoid and a linear block backwards, a small net."""
 from __future__ import annotations
 
 import torch
@@ -12,8 +12,10 @@ _W = torch.randn(3, 4, generator=_g, dtype=torch.float64)         # (out, in)
 _ZIN = torch.randn(5, 4, generator=_g, dtype=torch.float64)       # z^L, (B, in)
 _X = torch.randn(8, 2, generator=_g, dtype=torch.float64)
 _T = torch.randn(8, 1, generator=_g, dtype=torch.float64)
-_PARAMS = {"W1": torch.randn(5, 2, generator=_g, dtype=torch.float64), "b1": torch.randn(5, generator=_g, dtype=torch.float64),
-           "W2": torch.randn(1, 5, generator=_g, dtype=torch.float64), "b2": torch.randn(1, generator=_g, dtype=torch.float64)}
+_PARAMS = {"W1": torch.randn(5, 2, generator=_g, dtype=torch.float64),
+           "b1": torch.randn(5, generator=_g, dtype=torch.float64),
+           "W2": torch.randn(1, 5, generator=_g, dtype=torch.float64),
+           "b2": torch.randn(1, generator=_g, dtype=torch.float64)}
 
 
 # --- Exercise 1: where backprop starts --------------------------------------------------------------

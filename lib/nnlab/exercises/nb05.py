@@ -92,7 +92,8 @@ free_run = Exercise(
     "Exercise 3 · free-run simulation of ARX(2, 1)",
     _check_free_run,
     hints=["Start from the first two measured outputs; every later output uses the two previous SIMULATED ones.",
-           "y_hat = list(y[:2]); then for k from 2: y_hat.append(a1*y_hat[k-1] + a2*y_hat[k-2] + b0*u[k] + b1*u[k-1] + c)"],
+           "y_hat = list(y[:2]); then for k from 2: "
+           "y_hat.append(a1*y_hat[k-1] + a2*y_hat[k-2] + b0*u[k] + b1*u[k-1] + c)"],
     solution_text="""
 def my_free_run(theta, u, y):
     a1, a2, b0, b1, c = theta
