@@ -1,10 +1,32 @@
-"""nnlab: the small helper package shared by the course notebooks and tests.
+"""nnlab: the small helper package shared by the course notebooks and tests, in three layers.
 
-Modules by topic, each imported by name where it is used:
-``data`` (real-estate data), ``regression`` (01), ``neuron`` (02), ``ffn`` (03),
-``backprop`` and ``autodiff`` (04), ``systems`` and ``narx`` (05), ``recurrent`` and
-``sequences`` (06-07), ``playground`` and ``sequence_explorer`` (08), ``widgets``
-(the common widget panel) and ``exercises`` (self-checking exercises).
+**Maths and models** (no matplotlib, no ipywidgets, no text for learners), by topic:
+``data`` (the verified data files), ``regression`` (01), ``neuron`` (02), ``ffn`` (03), ``backprop`` and
+``autodiff`` (04), ``systems`` and ``narx`` (05), ``recurrent``, ``bptt`` and ``sequences`` (06-07),
+``playground`` (08's data sets); shared by all: ``checks`` (argument validators), ``metrics`` (``rmse``,
+``n_params``), ``training`` (the generic loop ``train``, the divergence rule ``diverged``, ``seeded``,
+``progress``) and ``report`` (the output convention: ``approx``, ``close``, ``claim``).
+
+**Experiments** (``nnlab.experiments.<topic>``): settings in, a result out with its ``status()`` line.
+**Views** (``nnlab.views.<topic>``): figures, diagrams and the widgets that wire controls to an experiment;
+``views.widgets`` holds the panel and sliders every widget uses. Only notebooks, tests and views import
+views. ``exercises`` holds each notebook's self-checking exercises.
+
+Vocabulary, used the same way everywhere:
+
+=====================  ==========================================================================
+``fit_<thing>(...)``    trains (or, for least squares, solves) and returns a ``<Thing>Fit``:
+                        ``fit_neuron`` -> ``NeuronFit``, ``fit_network`` -> ``NetworkFit``,
+                        ``fit_narx`` -> ``NarxFit`` (its two phases: ``train_one_step``,
+                        ``train_simulation``), ``fit_sequence`` -> ``SequenceFit``; ``fit_arx`` -> θ
+``train(...)``          the generic mini-batch loop of 03 (returns a ``History``)
+``explore_<topic>``     an experiment: settings -> ``<Topic>Result`` with ``.status()``
+``<topic>_explorer``    the widget factory for that experiment (in views)
+``steps``               optimizer updates; ``epochs``: passes over the training data
+``diverged_at``         the 0-based step (or epoch) whose loss broke ``training.diverged``; no update
+                        was made from that loss
+``kind``                ``"rnn"`` or ``"lstm"``
+=====================  ==========================================================================
 """
 from __future__ import annotations
 
