@@ -17,6 +17,14 @@ def _one_thread():
     torch.set_num_threads(previous)
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Every figure a test draws is closed after it (matplotlib keeps them otherwise)."""
+    yield
+    import matplotlib.pyplot as plt
+    plt.close("all")
+
+
 def pytest_collection_modifyitems(config, items):
     """Run the real-browser tests last: sync Playwright keeps an event loop in the main thread for the session."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

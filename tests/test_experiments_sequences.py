@@ -7,21 +7,12 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-import torch
 
 from nnlab.experiments import sequences as E
 from nnlab.experiments.sequences import BOUNDS, SequenceResult, SequenceSettings, explore_sequence
 from nnlab.metrics import rmse
 from nnlab.sequences import SequenceFit
 from nnlab.systems import load_record
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="module")

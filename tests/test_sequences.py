@@ -14,15 +14,6 @@ from nnlab import sequences as S
 from nnlab.metrics import n_params, rmse
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """One thread, as in the notebooks (nnlab.setup): faster for these small ops and deterministic."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def lag_record(T: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """u: a slow random signal around 3 V; y(t) = 0.9 y(t-1) + 0.1 tanh(u(t) - 3) + 5 (volts)."""
     rng = np.random.default_rng(seed)

@@ -6,12 +6,6 @@ from nnlab.autodiff import Tensor
 from nnlab.views.autodiff import draw_graph
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def test_draw_graph_labels_and_size_limit():
     a, b = Tensor(2.0, label="a"), Tensor(-3.0, label="b")
     c = a * b + a

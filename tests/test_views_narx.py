@@ -2,24 +2,9 @@
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-import torch
 
 from nnlab.systems import load_record
 from nnlab.views.narx import order_explorer, plot_free_run
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")

@@ -3,25 +3,10 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pytest
-import torch
 
 from nnlab.experiments.sequences import BOUNDS, SequenceSettings, explore_sequence
 from nnlab.systems import load_record
 from nnlab.views import sequences as V
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")

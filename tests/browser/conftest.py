@@ -12,13 +12,11 @@ import os
 import secrets
 import shutil
 import sys
-import urllib.error
 from pathlib import Path
 
 import pytest
 
-from labserver import (CHROMIUM_NAMES, Lab, find_chromium, free_port, start_lab,  # tests/browser/labserver.py
-                       stop_process_tree, wait_for_http)
+from labserver import CHROMIUM_NAMES, Lab, find_chromium, free_port, serve  # tests/browser/labserver.py
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = find_chromium()
@@ -56,17 +54,8 @@ def lab(tmp_path_factory) -> Lab:
            "--LabApp.expose_app_in_browser=True"]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
-    process = start_lab(cmd, tmp, env={**os.environ, "JUPYTER_TOKEN": token})   # never on the command line
-    server = Lab(f"http://127.0.0.1:{port}", token, root_dir, process)
-    try:
-        wait_for_http(f"{server.url}/api/status?token={token}", process, tmp / "jupyterlab.log")
-        yield server
-    finally:
-        try:
-            server.shutdown_kernels()
-        except (OSError, urllib.error.URLError):
-            pass
-        stop_process_tree(process)
+    with serve(cmd, tmp, port, token, root_dir, env={**os.environ, "JUPYTER_TOKEN": token}) as server:
+        yield server   # the token in the environment, never on the command line
 
 
 @pytest.fixture(scope="session")

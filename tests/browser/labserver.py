@@ -3,6 +3,7 @@ environment's python, quiet settings), wait for it, call its API, and stop it wi
 Used by tests/browser/conftest.py and tests/test_lab.py."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -135,3 +136,19 @@ def start_lab(cmd: list[str], tmp: Path, log_name: str = "jupyterlab.log",
                JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), JUPYTER_DATA_DIR=str(tmp / "data"))
     log = open(tmp / log_name, "w")
     return subprocess.Popen(cmd, cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+@contextlib.contextmanager
+def serve(cmd: list[str], tmp: Path, port: int, token: str, root_dir: Path, env: dict[str, str]):
+    """Start a JupyterLab command (token in env), wait until it answers, yield a Lab; then stop it and its kernels."""
+    process = start_lab(cmd, tmp, env=env)
+    server = Lab(f"http://127.0.0.1:{port}", token, root_dir, process)
+    try:
+        wait_for_http(f"{server.url}/api/status?token={token}", process, tmp / "jupyterlab.log")
+        yield server
+    finally:
+        try:
+            server.shutdown_kernels()
+        except (OSError, urllib.error.URLError):
+            pass
+        stop_process_tree(process)

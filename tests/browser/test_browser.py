@@ -71,6 +71,29 @@ def wait_changed(page, locator, attribute: str, before: str | None, timeout: flo
     raise AssertionError(f"{attribute} did not change from {before!r}")
 
 
+def wait_until(page, condition, what: str, timeout: float = 30) -> None:
+    """Poll condition() until it holds (every 100 ms); fail saying what did not happen."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{what} did not happen within {timeout} s")
+
+
+def wait_steady(page, read, quiet_ms: int = 600, timeout: float = 30) -> str:
+    """The value read() settles on: unchanged over quiet_ms (the playground redraws at most 8 times a second)."""
+    end, last, since = time.monotonic() + timeout, read(), time.monotonic()
+    while time.monotonic() < end:
+        page.wait_for_timeout(100)
+        now = read()
+        if now != last:
+            last, since = now, time.monotonic()
+        elif (time.monotonic() - since) * 1000 >= quiet_ms:
+            return now
+    raise AssertionError(f"{last!r} did not settle within {timeout} s")
+
+
 def test_notebook01_descent_explorer(page, lab):
     open_and_run_all(page, lab, NB01)
     scroll_to_cell(page, "descent_explorer(")
@@ -99,15 +122,14 @@ def test_notebook08_playground_play_pause_and_controls(page, lab):
     assert "epoch 0.00" in epoch.text_content()  # play is not started by the notebook
     before_src = plane.get_attribute("src")
 
+    steps = lambda text: int(re.search(r"step (\d+)", text).group(1))  # noqa: E731
     page.get_by_role("button", name="▶ play", exact=True).click()
     running = wait_changed(page, epoch, "text", epoch.text_content())
-    page.wait_for_timeout(1500)
+    wait_until(page, lambda: steps(epoch.text_content()) >= steps(running) + 50, "50 more steps while playing")
     page.get_by_role("button", name="‖ pause", exact=True).click()
-    page.wait_for_timeout(700)
-    paused = epoch.text_content()
-    page.wait_for_timeout(1000)
+    paused = wait_steady(page, epoch.text_content)            # the chunk in flight ends, then nothing moves
+    lab.wait_kernels_idle()
     assert epoch.text_content() == paused, "training went on after pause"
-    steps = lambda text: int(re.search(r"step (\d+)", text).group(1))  # noqa: E731
     assert steps(paused) > steps(running) > 0
     assert plane.get_attribute("src") != before_src
     page.screenshot(path=str(ARTIFACTS / "browser_08_playground_after_play.png"))

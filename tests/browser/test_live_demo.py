@@ -9,12 +9,11 @@ import secrets
 import shutil
 import sys
 import time
-import urllib.error
 from pathlib import Path
 
 import pytest
 
-from labserver import Lab, free_port, start_lab, stop_process_tree, wait_for_http  # tests/browser/labserver.py
+from labserver import free_port, serve  # tests/browser/labserver.py
 from slides_fixtures import CHROMIUM, NO_CHROMIUM, chromium  # noqa: F401  (tests/browser/slides_fixtures.py)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,17 +50,8 @@ def lab_server(tmp_path_factory):
     shutil.copytree(ROOT / "notebooks", root_dir, ignore=_not_course_files)
     port, token = free_port(), secrets.token_urlsafe(24)
     cmd = lab_command(port, root_dir=root_dir, browser=False) + ["--LabApp.expose_app_in_browser=True"]
-    process = start_lab(cmd, tmp, env=lab_environment(token))   # the token in the environment, as make lab does
-    server = Lab(f"http://127.0.0.1:{port}", token, root_dir, process)
-    try:
-        wait_for_http(f"{server.url}/api/status?token={token}", process, tmp / "jupyterlab.log")
+    with serve(cmd, tmp, port, token, root_dir, env=lab_environment(token)) as server:  # as make lab passes it
         yield server
-    finally:
-        try:
-            server.shutdown_kernels()
-        except (urllib.error.URLError, OSError):
-            pass
-        stop_process_tree(process)
 
 
 @pytest.fixture(scope="module")
