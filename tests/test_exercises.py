@@ -104,3 +104,10 @@ def test_a_blank_inside_a_tensor_or_number_is_not_attempted(answer, capsys):
     nb02.dsigmoid.check(answer)
     assert nb02.dsigmoid.passed is False
     assert "not attempted" in capsys.readouterr().out
+
+
+def test_checking_an_answer_leaves_torchs_random_state_alone():
+    before = torch.get_rng_state()
+    for ex in EXERCISES.values():
+        ex.check(ex.reference)
+    assert torch.equal(before, torch.get_rng_state()), "a checker drew random numbers a later cell would miss"

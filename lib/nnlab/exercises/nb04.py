@@ -24,7 +24,9 @@ def _ref_mse_grad(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 
 def _check_mse_grad(fn):
-    close(call(fn, _Y_HAT.clone(), _Y.clone()), _ref_mse_grad(_Y_HAT, _Y), "mse_grad(y_hat, y)", rtol=1e-9, atol=1e-12)
+    y_hat = _Y_HAT.clone().requires_grad_()                          # the expected value: autograd of the MSE
+    (want,) = torch.autograd.grad(torch.nn.functional.mse_loss(y_hat, _Y), y_hat)
+    close(call(fn, _Y_HAT.clone(), _Y.clone()), want, "mse_grad(y_hat, y)", rtol=1e-9, atol=1e-12)
 
 
 mse_grad = Exercise(
@@ -40,7 +42,8 @@ mse_grad = Exercise(
 
 
 # --- Exercise 2: back through a sigmoid block ---------------------------------------------------------
-_S = torch.sigmoid(torch.randn(5, 3, generator=_g, dtype=torch.float64))   # the block's OUTPUT s = sigma(z)
+_Z_S = torch.randn(5, 3, generator=_g, dtype=torch.float64)   # the block's input z
+_S = torch.sigmoid(_Z_S)                                       # the block's OUTPUT s = sigma(z), what the learner gets
 
 
 def _ref_sigmoid_backward(delta: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
@@ -48,8 +51,9 @@ def _ref_sigmoid_backward(delta: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
 
 
 def _check_sigmoid_backward(fn):
-    close(call(fn, _DELTA.clone(), _S.clone()), _ref_sigmoid_backward(_DELTA, _S),
-          "sigmoid_backward(delta, s)", rtol=1e-9, atol=1e-12)
+    z = _Z_S.clone().requires_grad_()                                # the expected value: autograd through sigmoid
+    (want,) = torch.autograd.grad(torch.sigmoid(z), z, grad_outputs=_DELTA)
+    close(call(fn, _DELTA.clone(), _S.clone()), want, "sigmoid_backward(delta, s)", rtol=1e-9, atol=1e-12)
 
 
 sigmoid_backward = Exercise(
@@ -70,11 +74,14 @@ def _ref_linear_backward(delta: torch.Tensor, W: torch.Tensor, z: torch.Tensor):
 
 
 def _check_linear_backward(fn):
+    z, W = _ZIN.clone().requires_grad_(), _W.clone().requires_grad_()    # the expected values: autograd through
+    b = torch.zeros(_W.shape[0], dtype=torch.float64, requires_grad=True)  # the block z W^T + b (any b: same grads)
+    wants = torch.autograd.grad(torch.nn.functional.linear(z, W, b), (z, W, b), grad_outputs=_DELTA)
     result = call(fn, _DELTA.clone(), _W.clone(), _ZIN.clone())
     if not isinstance(result, (tuple, list)) or len(result) != 3:
         raise Incorrect("linear_backward must return three things: (delta_in, dW, db).")
     names = ["delta_in = dl/dz^L", "dW = dl/dW", "db = dl/db"]
-    for got, want, name in zip(result, _ref_linear_backward(_DELTA, _W, _ZIN), names):
+    for got, want, name in zip(result, wants, names):
         close(got, want, name, rtol=1e-9, atol=1e-12)
 
 
@@ -101,12 +108,20 @@ def _ref_tanh_net_gradients(p: dict, x: torch.Tensor, y: torch.Tensor) -> dict:
     return {"W1": d1.T @ x, "b1": d1.sum(0), "W2": d2.T @ h, "b2": d2.sum(0)}
 
 
+def _autograd_tanh_net(p: dict, x: torch.Tensor, y: torch.Tensor) -> dict:
+    """The expected gradients: .backward() on the MSE of the same 2-5-1 tanh network, same float64 tensors."""
+    leaves = {k: v.clone().requires_grad_() for k, v in p.items()}
+    h = torch.tanh(torch.nn.functional.linear(x, leaves["W1"], leaves["b1"]))
+    torch.nn.functional.mse_loss(torch.nn.functional.linear(h, leaves["W2"], leaves["b2"]), y).backward()
+    return {k: v.grad for k, v in leaves.items()}
+
+
 def _check_tanh_net(fn):
+    want = _autograd_tanh_net(_PARAMS, _X, _T)
     params = {k: v.clone() for k, v in _PARAMS.items()}
     result = call(fn, params, _X.clone(), _T.clone())
     if not isinstance(result, dict) or set(result) != set(_PARAMS):
         raise Incorrect(f"return a dict with the keys {sorted(_PARAMS)}.")
-    want = _ref_tanh_net_gradients(_PARAMS, _X, _T)
     for name in _PARAMS:
         close(result[name], want[name], f"the gradient for {name}", rtol=1e-9, atol=1e-12)
 

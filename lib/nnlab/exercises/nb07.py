@@ -19,11 +19,24 @@ def _ref_step(u, h, c, W_ih, W_hh, b):
     return torch.sigmoid(zo) * torch.tanh(c), c
 
 
+def _torch_lstm_step(u, h, c, W_ih, W_hh, b):
+    """The expected (h, c): torch.nn.LSTMCell (gates i, f, g, o) holding these weights, b as bias_ih, bias_hh = 0.
+
+    Built on the meta device and given the weights by assignment, so no random initialisation runs: checking
+    leaves torch's global random state, and so the notebook's later cells, as they were.
+    """
+    cell = torch.nn.LSTMCell(W_ih.shape[1], W_hh.shape[1], device="meta")
+    cell.load_state_dict({"weight_ih": W_ih.clone(), "weight_hh": W_hh.clone(), "bias_ih": b.clone(),
+                          "bias_hh": torch.zeros_like(b)}, assign=True)
+    with torch.no_grad():
+        return cell(u, (h, c))
+
+
 def _check_step(fn):
+    h_ref, c_ref = _torch_lstm_step(_U, _H0, _C0, _W_IH, _W_HH, _BIAS)
     got = call(fn, _U.clone(), _H0.clone(), _C0.clone(), _W_IH.clone(), _W_HH.clone(), _BIAS.clone())
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         raise Incorrect("return a pair (h, c), both of shape (B, H).")
-    h_ref, c_ref = _ref_step(_U, _H0, _C0, _W_IH, _W_HH, _BIAS)
     h, c = got
     if torch.is_tensor(c) and c.shape == c_ref.shape and not torch.allclose(c, c_ref, atol=1e-5):
         zi, zf, zg, zo = (_U @ _W_IH.T + _H0 @ _W_HH.T + _BIAS).chunk(4, dim=1)
@@ -66,7 +79,7 @@ def _ref_params(I, H):
 def _check_params(fn):
     for I, H in [(1, 16), (10, 20), (3, 64)]:
         got = call(fn, I, H)
-        expected = n_params(torch.nn.LSTM(I, H))
+        expected = n_params(torch.nn.LSTM(I, H, device="meta"))  # no random init
         if got == expected - 4 * H:
             raise Incorrect(f"for I={I}, H={H} you are {4 * H} short: nn.LSTM has TWO bias vectors per gate.")
         if got != expected:
@@ -91,13 +104,22 @@ def _ref_cell(c0, f, k):
     return f ** k * c0
 
 
+def _run_cell(c0, f, k):
+    """The expected state: k LSTM updates c = f * c + i * g with the input gate shut (i = 0), one step at a time."""
+    c, i, g = c0, 0.0, 1.0
+    for _ in range(k):
+        c = f * c + i * g
+    return c
+
+
 def _check_cell(fn):
     for c0, f, k in [(2.0, 0.9, 10), (-1.5, 0.5, 3), (1.0, 0.99, 100), (0.7, 1.0, 50)]:
+        want = _run_cell(c0, f, k)
         got = call(fn, c0, f, k)
         added = c0 * f * k                                       # the mistake: f added k times, not multiplied
-        if isinstance(got, (int, float)) and abs(got - added) < 1e-9 and abs(added - _ref_cell(c0, f, k)) > 1e-6:
+        if isinstance(got, (int, float)) and abs(got - added) < 1e-9 and abs(added - want) > 1e-6:
             raise Incorrect("the forget gate multiplies the cell state at EVERY step: repeated, not added.")
-        close(got, _ref_cell(c0, f, k), f"the cell state for c0={c0}, f={f}, k={k}", rtol=1e-6, atol=1e-9)
+        close(got, want, f"the cell state for c0={c0}, f={f}, k={k}", rtol=1e-6, atol=1e-9)
 
 
 cell_after = Exercise(
