@@ -43,9 +43,14 @@ def number(name: str, value: Any, lo: float | None = None, hi: float | None = No
 
 
 def choice(name: str, value: Any, options: Iterable[Any]) -> Any:
-    """One of ``options``."""
+    """One of ``options``, of the same type (True is not 1); anything else, an array included, is a ValueError."""
     options = tuple(options)
-    if value not in options:
+    try:                 # an array or tensor compared with a string has no single truth value: not an option
+        known = any((type(value) is type(option) or isinstance(value, str) and isinstance(option, str))
+                    and bool(value == option) for option in options)
+    except (TypeError, ValueError, RuntimeError):
+        known = False
+    if not known:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}")
     return value
 
@@ -81,3 +86,82 @@ def same_shape(name_a: str, a: Any, name_b: str, b: Any) -> None:
         tuple(np.shape(b)) if not isinstance(b, torch.Tensor) else tuple(b.shape)
     if sa != sb:
         raise ValueError(f"{name_a} and {name_b} must have the same shape, got {sa} and {sb}")
+
+
+def flag(name: str, value: Any) -> bool:
+    """True or False: a bool, not 0/1 and not a string (``if "no":`` would be true)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+    return bool(value)
+
+
+def real_array(name: str, x: Any) -> np.ndarray:
+    """x as a numpy array of real numbers (bool, int or float; a torch tensor is detached, sharing its memory).
+
+    TypeError for None, strings, other objects or complex values; ValueError for a ragged nested list.
+    Finiteness, dtype width and shape are left to ``finite`` and the caller.
+    """
+    if isinstance(x, torch.Tensor):
+        if x.is_complex():
+            raise TypeError(f"{name} must be real, got a complex tensor ({x.dtype})")
+        x = x.detach().cpu().numpy()
+    try:
+        arr = np.asarray(x)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a rectangular array of numbers, got a ragged sequence ({exc})") from None
+    if arr.dtype.kind == "c":
+        raise TypeError(f"{name} must be real, got complex values ({arr.dtype})")
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold numbers, got {type(x).__name__} with dtype {arr.dtype}")
+    return arr
+
+
+__all__ += ["flag", "real_array"]
+
+
+FLOAT_DTYPES = (torch.float32, torch.float64)
+
+
+def float_dtype(name: str, dtype: torch.dtype) -> torch.dtype:
+    """float32 or float64: float16/bfloat16 keep too few digits to train in; integers, bools, complex are refused."""
+    if dtype not in FLOAT_DTYPES:
+        why = (" (half precision keeps about 3 digits: too few to train in)" if dtype in (torch.float16, torch.bfloat16)
+               else "")
+        raise TypeError(f"{name} must hold float32 or float64 numbers, got {dtype}{why}; convert it with .float() "
+                        "or .double()")
+    return dtype
+
+
+def float_tensor(name: str, x: Any, ndim: int | None = None, layout: str = "") -> torch.Tensor:
+    """A non-empty torch tensor of finite float32 or float64 numbers, with ``ndim`` dimensions when given.
+
+    TypeError for anything but a tensor or another dtype (``float_dtype``); ValueError for the wrong number of
+    dimensions (``layout``, e.g. "(N, n)", says which shape was expected), an empty tensor, NaN or inf.
+    """
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
+    float_dtype(name, x.dtype)
+    if ndim is not None and x.ndim != ndim:
+        raise ValueError(f"{name} must have shape {layout or f'of {ndim} dimensions'}, got shape {tuple(x.shape)}")
+    return finite(name, non_empty(name, x))
+
+
+def float_array(name: str, x: Any, ndim: int | None = None, layout: str = "") -> np.ndarray:
+    """x as a non-empty float64 numpy array of finite real numbers (``real_array``), ``ndim``-dimensional when given.
+
+    ValueError for the wrong number of dimensions (``layout`` says which shape was expected), empty, NaN or inf.
+    """
+    arr = real_array(name, x)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must have shape {layout or f'of {ndim} dimensions'}, got shape {arr.shape}")
+    return finite(name, non_empty(name, arr)).astype(np.float64, copy=False)
+
+
+def string(name: str, value: Any) -> str:
+    """A str (a title, a label, a format)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {value!r} ({type(value).__name__})")
+    return value
+
+
+__all__ += ["float_dtype", "float_tensor", "float_array", "string"]

@@ -7,13 +7,19 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from .checks import finite, integer, non_empty, same_shape
+from .checks import finite, integer, non_empty, real_array, same_shape
 
 __all__ = ["rmse", "n_params"]
 
 
 def _as_array(name: str, x: Any) -> np.ndarray:
-    return x.detach().cpu().double().numpy() if isinstance(x, torch.Tensor) else np.asarray(x, dtype=np.float64)
+    """x as a float64 array of real numbers (a tensor of any real dtype is converted; complex is refused)."""
+    if isinstance(x, torch.Tensor) and not x.is_complex():
+        x = x.detach().cpu().double()
+    arr = real_array(name, x)
+    if arr.ndim == 0:
+        raise ValueError(f"{name} must be an array of shape (T, ...), got the single number {arr.item()!r}")
+    return arr.astype(np.float64, copy=False)
 
 
 def rmse(y: Any, y_hat: Any, skip: int = 0) -> float:
@@ -21,13 +27,16 @@ def rmse(y: Any, y_hat: Any, skip: int = 0) -> float:
 
     With a simulated output y_hat, this is the free-run simulation RMSE of system identification; ``skip``
     leaves out the first samples, which the model was given or which only show its start-up.
+    The measured y must be finite (NaN there is bad data); a y_hat that blew up (a simulation that diverged)
+    gives a non-finite RMSE, which the caller reports as a divergence.
     """
     a, b = _as_array("y", y), _as_array("y_hat", y_hat)
     same_shape("y", a, "y_hat", b)
     skip = integer("skip", skip, 0, max(len(a) - 1, 0))
     non_empty("y", a[skip:])
     finite("y", a)
-    return float(np.sqrt(np.mean((a[skip:] - b[skip:]) ** 2)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        return float(np.sqrt(np.mean((a[skip:] - b[skip:]) ** 2)))
 
 
 def n_params(model: nn.Module | np.ndarray) -> int:

@@ -27,42 +27,108 @@ __all__ = ["APPROX", "approx", "close", "claim"]
 APPROX = "≈"
 
 
+def _real(name: str, x: Any) -> np.ndarray:
+    """x as a float64 array: a tensor, array, number or equal-length sequence of real numbers."""
+    if hasattr(x, "detach"):                         # a torch tensor, without importing torch here
+        if x.is_complex():
+            raise TypeError(f"close: {name} must be real, got a complex tensor ({x.dtype})")
+        x = x.detach().cpu().double().numpy()
+    if x is None or isinstance(x, (str, bytes)):
+        raise TypeError(f"close: {name} must be numbers (a tensor, array or number), got {type(x).__name__}")
+    try:
+        arr = np.asarray(x)
+    except ValueError as exc:
+        raise TypeError(f"close: {name} must be a rectangular array of numbers ({exc})") from None
+    if arr.dtype.kind == "c":
+        raise TypeError(f"close: {name} must be real, got complex values ({arr.dtype})")
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"close: {name} must be numbers, got {type(x).__name__} with dtype {arr.dtype}")
+    return arr.astype(np.float64)
+
+
 def _max_abs_diff(actual: Any, expected: Any) -> float:
     """Largest |actual - expected| over all elements (tensors, arrays, numbers or equal-length sequences)."""
-    def as_array(x: Any) -> np.ndarray:
-        if hasattr(x, "detach"):                     # a torch tensor, without importing torch here
-            x = x.detach().cpu().double().numpy()
-        return np.asarray(x, dtype=np.float64)
-
-    a, e = as_array(actual), as_array(expected)
+    a, e = _real("actual", actual), _real("expected", expected)
     if a.shape != e.shape:
         raise ValueError(f"close: actual has shape {tuple(a.shape)} but expected has shape {tuple(e.shape)}")
     if a.size == 0:
-        raise ValueError("close: nothing to compare (both are empty)")
-    diff = np.abs(a - e)
+        raise ValueError("close: nothing to compare (actual and expected are empty)")
+    with np.errstate(invalid="ignore"):
+        diff = np.abs(a - e)
     return float(np.nan) if np.isnan(diff).any() else float(diff.max())
 
 
+def _size(x: Any) -> int:
+    return x.numel() if hasattr(x, "numel") else int(np.size(x))
+
+
+def _real_number(value: Any) -> float:
+    """One real number: an int, float, numpy scalar or one-element tensor/array; not a bool, string or complex."""
+    if hasattr(value, "detach"):                     # a torch tensor
+        is_complex, is_bool, value = value.is_complex(), str(value.dtype) == "torch.bool", value.detach()
+    else:
+        is_complex = isinstance(value, complex) or np.iscomplexobj(value)
+        is_bool = isinstance(value, (bool, np.bool_)) or getattr(value, "dtype", None) == np.bool_
+    if is_bool or is_complex or value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"approx: value must be a real number, got {value!r} ({type(value).__name__})")
+    if _size(value) != 1:
+        raise TypeError(f"approx: value must be one number, got {type(value).__name__} of shape "
+                        f"{tuple(np.shape(value))}")
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"approx: value must be a real number, got {type(value).__name__} ({exc})") from None
+
+
 def approx(value: float, fmt: str = ".3f") -> str:
-    """Format a number that comes out of training as '≈<value>' (e.g. '≈0.153'); nbval masks the number."""
-    number = float(value)
+    """Format a number that comes out of training as '≈<value>' (e.g. '≈0.153'); nbval masks the number.
+
+    A non-finite value (a loss that blew up) prints as '≈inf' or '≈nan'.
+    """
+    number = _real_number(value)
+    if not isinstance(fmt, str):
+        raise TypeError(f"approx: fmt must be a format spec such as '.3f', got {fmt!r} ({type(fmt).__name__})")
+    try:
+        text = f"{number:{fmt}}"
+    except ValueError as exc:
+        raise ValueError(f"approx: fmt {fmt!r} is not a format spec for a number ({exc})") from None
     if not math.isfinite(number):
         return f"{APPROX}{number}"
-    return f"{APPROX}{number:{fmt}}"
+    return f"{APPROX}{text}"
 
 
 def close(label: str, actual: Any, expected: Any, atol: float) -> None:
     """Assert max |actual - expected| < atol and print 'max |label| < atol ✓' (returns None: no noise shown)."""
-    if not (isinstance(atol, (int, float)) and not isinstance(atol, bool) and atol > 0):
+    if not isinstance(label, str):
+        raise TypeError(f"close: label must be a string, got {label!r} ({type(label).__name__})")
+    if not (isinstance(atol, (int, float)) and not isinstance(atol, bool) and 0 < atol < math.inf):
         raise ValueError(f"close: atol must be a positive number, got {atol!r}")
     worst = _max_abs_diff(actual, expected)
-    if not worst < atol:                              # NaN fails too
+    if math.isnan(worst):
+        raise AssertionError(f"max |{label}| is NaN, not below {atol:.0e}: actual or expected holds NaN "
+                             "(or the same infinity)")
+    if not worst < atol:
         raise AssertionError(f"max |{label}| = {worst:.3g}, not below {atol:.0e}")
     print(f"max |{label}| < {atol:.0e} ✓")
 
 
+def _is_bool(holds: Any) -> bool:
+    """A verdict: a bool, a numpy bool or a one-element bool array/tensor (what a comparison gives)."""
+    if isinstance(holds, (bool, np.bool_)):
+        return True
+    dtype = str(getattr(holds, "dtype", ""))
+    return dtype in ("bool", "torch.bool") and _size(holds) == 1
+
+
 def claim(statement: str, holds: bool, detail: str = "") -> None:
     """Assert a claim the prose makes and print its verdict line: '✓ statement: detail'."""
+    if not isinstance(statement, str):
+        raise TypeError(f"claim: statement must be a string, got {statement!r} ({type(statement).__name__})")
+    if not isinstance(detail, str):
+        raise TypeError(f"claim: detail must be a string, got {detail!r} ({type(detail).__name__})")
+    if not _is_bool(holds):
+        raise TypeError(f"claim: holds must be a bool (the result of a comparison), got {type(holds).__name__} "
+                        f"{holds!r}"[:300])
     line = f"{statement}: {detail}" if detail else statement
     if not bool(holds):
         raise AssertionError(f"claim does not hold: {line}")

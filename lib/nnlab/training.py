@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
+import numpy as np
 import torch
 import torch.nn as nn
 
-from .checks import choice, finite, integer, number
+from .checks import choice, flag, float_dtype, float_tensor, integer, number, string
 
 OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -23,18 +24,31 @@ BLOWUP = 1e3        # the divergence rule: a loss above BLOWUP x max(its start, 
 FLOOR = 1e-2        # ... so that a loss starting near 0 is not called diverged for reaching 0.1
 
 
+def _loss_value(name: str, value: object) -> float:
+    """A loss as a float: a number or a one-element float tensor (not a bool, not a string)."""
+    if isinstance(value, torch.Tensor) and value.numel() == 1 and value.is_floating_point():
+        return float(value)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number (a loss value), got {value!r} ({type(value).__name__})")
+    return float(value)
+
+
 def diverged(loss: float, start: float) -> bool:
     """The course's one divergence rule: loss is not finite, or above 1,000 x max(start, 0.01).
 
     Every training loop checks it on the loss it is about to step on (before the update), so a
-    diverging run stops on the first bad step and reports that step.
+    diverging run stops on the first bad step and reports that step. Loops check their data before they
+    start, so a non-finite loss here comes from the run itself (with a non-finite ``start`` too, the run
+    is reported as diverged: nothing can be measured against it).
     """
-    return not math.isfinite(loss) or loss > BLOWUP * max(abs(start), FLOOR)
+    loss, start = _loss_value("loss", loss), _loss_value("start", start)
+    return not math.isfinite(loss) or not math.isfinite(start) or loss > BLOWUP * max(abs(start), FLOOR)
 
 
 @contextlib.contextmanager
 def seeded(seed: int) -> Iterator[None]:
     """A block in which torch's global generator starts from ``seed``; the caller's RNG state is restored after."""
+    seed = integer("seed", seed, 0)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         yield
@@ -42,7 +56,11 @@ def seeded(seed: int) -> Iterator[None]:
 
 def progress(iterable: Iterable[T], desc: str, enabled: bool = True, unit: str = "step") -> Iterable[T]:
     """iterable wrapped in a tqdm progress bar when enabled (tqdm is imported only then); it changes no number."""
-    if not enabled:
+    if not isinstance(iterable, Iterable):
+        raise TypeError(f"iterable must be iterable (e.g. range(steps)), got {type(iterable).__name__}")
+    string("desc", desc)
+    string("unit", unit)
+    if not flag("enabled", enabled):
         return iterable
     from tqdm.auto import tqdm
     return tqdm(iterable, desc=desc, unit=unit)
@@ -52,10 +70,20 @@ _progress = progress  # train() has an argument named progress (on/off); inside 
 
 
 def mse_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """The notes' loss torch.mean((y_hat - y)**2): two tensors of the same shape -> scalar."""
+    """The notes' loss torch.mean((y_hat - y)**2): two float32/float64 tensors of the same shape -> scalar.
+
+    An empty batch is refused (its mean would be NaN). Non-finite values are not refused here: a prediction
+    that blew up gives a non-finite loss, which the divergence rule then reports.
+    """
+    for name, t in (("y_hat", y_hat), ("y", y)):
+        if not isinstance(t, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+        float_dtype(name, t.dtype)
     if y_hat.shape != y.shape:
         raise ValueError(f"y_hat and y must have the same shape, got {tuple(y_hat.shape)} and {tuple(y.shape)} "
                          "(a (B, 1) vs (B,) mismatch would silently broadcast to (B, B))")
+    if y.numel() == 0:
+        raise ValueError(f"y_hat and y are empty (shape {tuple(y.shape)}): the MSE of an empty batch is undefined")
     return torch.mean((y_hat - y) ** 2)
 
 
@@ -80,6 +108,8 @@ class History:
     def best_epoch(self) -> int:
         """The epoch with the lowest validation loss (training loss if there is no validation data)."""
         losses = self.val or self.train
+        if not losses:
+            raise ValueError("this History has no losses yet: it has no best epoch")
         finite = [v if math.isfinite(v) else math.inf for v in losses]
         return min(range(len(finite)), key=finite.__getitem__)
 
@@ -87,13 +117,37 @@ class History:
 def make_optimizer(name: str, params, lr: float) -> torch.optim.Optimizer:
     """torch.optim.SGD or Adam by name ("sgd", "adam") with learning rate lr."""
     choice("optimizer", name, OPTIMIZERS)
-    return OPTIMIZERS[name](params, lr=number("lr", lr, positive=True))
+    lr = number("lr", lr, positive=True)
+    if isinstance(params, (torch.Tensor, str)) or not isinstance(params, Iterable):
+        raise TypeError(f"params must be an iterable of parameters (model.parameters()), got {type(params).__name__}")
+    params = list(params)
+    if not params:
+        raise ValueError("params is empty: the model has no parameters to train")
+    return OPTIMIZERS[name](params, lr=lr)
 
 
 def _evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn: LossFn) -> float:
     model.eval()
     with torch.no_grad():
         return float(loss_fn(model(x), y))
+
+
+def _check_model(model: object) -> nn.Module:
+    """An nn.Module with trainable, finite float32/float64 parameters, all of one dtype."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    if not named:
+        raise ValueError(f"model ({type(model).__name__}) has no trainable parameters")
+    for n, p in named:
+        float_dtype(f"model parameter {n}", p.dtype)
+        if not bool(torch.isfinite(p).all()):
+            raise ValueError(f"model parameter {n} contains NaN or infinite values: re-initialise the model")
+    dtypes = {p.dtype for _, p in named}
+    if len(dtypes) > 1:
+        raise TypeError(f"model mixes parameter dtypes {sorted(map(str, dtypes))}: convert it with .float() or "
+                        ".double()")
+    return model
 
 
 def train(model: nn.Module, x: torch.Tensor, y: torch.Tensor, epochs: int, *, lr: float = 1e-3,
@@ -107,18 +161,42 @@ def train(model: nn.Module, x: torch.Tensor, y: torch.Tensor, epochs: int, *, lr
     Mini-batches come from a shuffle with its own generator (``seed``); the global RNG is not touched.
     Before each update the batch loss is checked with ``diverged`` against the starting training loss:
     on a divergence training stops without stepping, with ``diverged_at`` set to the epoch.
+
+    Bad data is refused before training, never reported as a divergence: x, y (and x_val, y_val) must be
+    non-empty, finite float32/float64 tensors (x of the model's dtype), the model's parameters finite
+    float32/float64, and the loss before any update finite; a ValueError or TypeError names what is wrong.
     """
+    model = _check_model(model)
+    dtype = next(p.dtype for p in model.parameters() if p.requires_grad)
+    for name, data in (("x", x), ("y", y), ("x_val", x_val), ("y_val", y_val)):
+        if data is not None:
+            float_tensor(name, data)   # NaN or inf in the data is bad data, not a divergence
+            if data.ndim == 0:
+                raise ValueError(f"{name} must have a first dimension of samples (N, ...), got a 0-d tensor")
+    for name in ("x", "x_val"):
+        data = {"x": x, "x_val": x_val}[name]
+        if data is not None and data.dtype != dtype:
+            raise TypeError(f"{name} is {data.dtype} but the model's parameters are {dtype}: convert one "
+                            f"({name}.to({dtype}) or model.to({data.dtype}))")
     if len(x) != len(y):
         raise ValueError(f"x and y must have the same number of rows, got {len(x)} and {len(y)}")
+    if (x_val is None) != (y_val is None):
+        raise ValueError("give both x_val and y_val, or neither")
+    if x_val is not None and len(x_val) != len(y_val):
+        raise ValueError(f"x_val and y_val must have the same number of rows, got {len(x_val)} and {len(y_val)}")
     epochs = integer("epochs", epochs, 0)
     if batch_size is not None:
         batch_size = integer("batch_size", batch_size, 1)
-    if (x_val is None) != (y_val is None):
-        raise ValueError("give both x_val and y_val, or neither")
-    for name, data in (("x", x), ("y", y), ("x_val", x_val), ("y_val", y_val)):
-        if data is not None:
-            finite(name, data)   # NaN or inf in the data is bad data, not a divergence
-    opt = make_optimizer(optimizer, model.parameters(), lr) if isinstance(optimizer, str) else optimizer
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn must be a function (y_hat, y) -> loss, got {type(loss_fn).__name__}")
+    seed = integer("seed", seed, 0)
+    progress = flag("progress", progress)
+    if isinstance(optimizer, str):
+        opt = make_optimizer(optimizer, model.parameters(), lr)
+    elif isinstance(optimizer, torch.optim.Optimizer):
+        opt = optimizer
+    else:
+        raise TypeError(f"optimizer must be 'sgd', 'adam' or a torch.optim.Optimizer, got {optimizer!r}")
     gen = torch.Generator().manual_seed(seed)
     n = len(x)
     bs = n if batch_size is None else min(batch_size, n)
@@ -129,8 +207,19 @@ def train(model: nn.Module, x: torch.Tensor, y: torch.Tensor, epochs: int, *, lr
         if x_val is not None:
             hist.val.append(_evaluate(model, x_val, y_val, loss_fn))
 
-    record()
+    for name, a, b in (("x", x, y), ("x_val", x_val, y_val)):
+        if a is not None:
+            try:
+                losses = hist.val if name == "x_val" else hist.train
+                losses.append(_evaluate(model, a, b, loss_fn))
+            except RuntimeError as exc:    # e.g. "mat1 and mat2 shapes cannot be multiplied"
+                raise ValueError(f"the model cannot take {name} of shape {tuple(a.shape)}: {exc}") from None
     start = hist.train[0]
+    for name, value in (("training", start), ("validation", hist.val[0] if hist.val else 0.0)):
+        if not math.isfinite(value):
+            raise ValueError(f"the {name} loss before any update is {value}: the model's output overflows on "
+                             "this data (bad data or weights, not a divergence); standardise the data or "
+                             "re-initialise the model")
     for epoch in _progress(range(1, epochs + 1), "epochs", progress, "epoch"):
         model.train()
         order = torch.randperm(n, generator=gen) if bs < n else None
