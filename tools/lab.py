@@ -16,7 +16,9 @@ MIN_TOKEN_LENGTH = 16
 
 
 def check_token(token: str | None) -> str:
-    """The token itself if it is long enough to guess at no cost; else a ValueError saying why."""
+    """The token itself if it is long enough not to be guessed; else a ValueError (a TypeError for a non-str)."""
+    if token is not None and not isinstance(token, str):
+        raise TypeError(f"token must be a str, got {type(token).__name__}")
     if not token:
         raise ValueError("refusing to start JupyterLab without a token")
     if len(token) < MIN_TOKEN_LENGTH:
@@ -27,6 +29,8 @@ def check_token(token: str | None) -> str:
 
 def lab_environment(token: str, base: dict[str, str] | None = None) -> dict[str, str]:
     """The server's environment: the token in JUPYTER_TOKEN, this environment's python first on the PATH."""
+    if base is not None and not isinstance(base, dict):
+        raise TypeError(f"base must be a dict of environment variables or None, got {type(base).__name__}")
     env = dict(os.environ if base is None else base)
     env["JUPYTER_TOKEN"] = check_token(token)
     env.pop("NNLAB_TOKEN", None)
@@ -36,6 +40,12 @@ def lab_environment(token: str, base: dict[str, str] | None = None) -> dict[str,
 
 def lab_command(port: int, root_dir: Path = ROOT / "notebooks", browser: bool = True) -> list[str]:
     """The JupyterLab command line (no token on it): loopback only, no port hopping."""
+    if isinstance(port, bool) or not isinstance(port, int):
+        raise TypeError(f"port must be an integer, got {port!r} ({type(port).__name__})")
+    if not 1 <= port <= 65535:
+        raise ValueError(f"port must be in [1, 65535], got {port}")
+    if not isinstance(browser, bool):
+        raise TypeError(f"browser must be True or False, got {browser!r}")
     cmd = [sys.executable, "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
            "--ServerApp.port_retries=0", f"--ServerApp.root_dir={root_dir}", "--ServerApp.disable_check_xsrf=False"]
     if not browser:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .checks import choice, integer, number
+from .checks import choice, float_tensor, integer, non_empty, number
 from .data import HOUSES_ROWS, NUMERIC_COLUMNS, load_houses
 from .regression import Standardizer
 
@@ -24,6 +24,17 @@ DATASETS = CLASSIFICATION + REGRESSION
 HOUSE_FEATURES = tuple(c for c in NUMERIC_COLUMNS if c != "price")
 DEFAULT_FEATURES = ("livingArea", "age")
 EXTENT = (-1.2, 1.2, -1.2, 1.2)  # the plot extent of the synthetic data sets (x1 min, x1 max, x2 min, x2 max)
+MAX_POINTS = 1_000_000  # make_dataset's n_points at most (the playground's own bound is far lower)
+MAX_SEED = 2**63 - 1    # what a torch.Generator takes
+
+
+def check_name(argument: str, value, options: tuple[str, ...]) -> str:
+    """One of the named options (a data set, an activation): a str (TypeError otherwise), among options
+    (ValueError otherwise), each message naming the argument."""
+    if not isinstance(value, str):
+        raise TypeError(f"{argument} must be a name (str), one of {', '.join(map(repr, options))}; "
+                        f"got {value!r} ({type(value).__name__})")
+    return choice(argument, value, options)
 
 
 @dataclass(frozen=True)
@@ -38,21 +49,54 @@ class Dataset:
     task: str                                  # "classification" or "regression"
     axis_labels: tuple[str, str]
 
+    def __post_init__(self) -> None:
+        """Check the pieces fit: x (N, 2) and y (N,) real, finite float32/64 tensors with N >= 2; train and test
+        non-empty integer index tensors into them; an extent of four finite numbers, lowest before highest."""
+        float_tensor("x", self.x, ndim=2, layout="(N, 2)")
+        if self.x.shape[1] != 2:
+            raise ValueError(f"x must have shape (N, 2), got shape {tuple(self.x.shape)}")
+        float_tensor("y", self.y, ndim=1, layout="(N,)")
+        if len(self.y) != len(self.x):
+            raise ValueError(f"x and y must have the same number of points: x has shape {tuple(self.x.shape)}, "
+                             f"y shape {tuple(self.y.shape)}")
+        for name in ("train", "test"):
+            idx = getattr(self, name)
+            if not isinstance(idx, torch.Tensor) or idx.dtype not in (torch.int64, torch.int32) or idx.ndim != 1:
+                raise TypeError(f"{name} must be a 1-D integer index tensor, got "
+                                f"{getattr(idx, 'dtype', type(idx).__name__)}")
+            non_empty(name, idx)
+            if int(idx.min()) < 0 or int(idx.max()) >= len(self.x):
+                raise ValueError(f"{name} indices must lie in [0, {len(self.x) - 1}], got "
+                                 f"{int(idx.min())}..{int(idx.max())}")
+        if not isinstance(self.extent, (tuple, list)) or len(self.extent) != 4:
+            raise ValueError(f"extent must be (x1 min, x1 max, x2 min, x2 max), got {self.extent!r}")
+        lo1, hi1, lo2, hi2 = (number("extent", v) for v in self.extent)
+        if not (lo1 < hi1 and lo2 < hi2):
+            raise ValueError(f"extent must have each minimum below its maximum, got {self.extent}")
+        choice("task", self.task, ("classification", "regression"))
+        if (not isinstance(self.axis_labels, (tuple, list)) or len(self.axis_labels) != 2
+                or not all(isinstance(a, str) for a in self.axis_labels)):
+            raise ValueError(f"axis_labels must be two strings, got {self.axis_labels!r}")
+
 
 def task(dataset: str) -> str:
     """'classification' (labels 0/1, loss BCE) or 'regression' (loss MSE) for a data set's name."""
-    return "classification" if choice("dataset", dataset, DATASETS) in CLASSIFICATION else "regression"
+    return "classification" if check_name("dataset", dataset, DATASETS) in CLASSIFICATION else "regression"
 
 
 def split_sizes(dataset: str, n_points: int, train_ratio: float) -> tuple[int, int]:
     """(points used, training points): all 1,728 houses for 'houses', else n_points; the training share is
     round(train_ratio * total), at least 1 and leaving at least 1 test point."""
-    total = HOUSES_ROWS if choice("dataset", dataset, DATASETS) == "houses" else integer("n_points", n_points, 2)
-    return total, min(max(1, round(train_ratio * total)), total - 1)
+    total = (HOUSES_ROWS if check_name("dataset", dataset, DATASETS) == "houses"
+             else integer("n_points", n_points, 2, MAX_POINTS))
+    return total, min(max(1, round(number("train_ratio", train_ratio, 0.0, 1.0) * total)), total - 1)
 
 
 def check_features(features: tuple[str, str] | list[str]) -> tuple[str, str]:
     """Two different numeric columns of the houses (not the price), as a tuple."""
+    if not isinstance(features, (tuple, list)) or not all(isinstance(f, str) for f in features):
+        raise TypeError(f"features must be a pair of column names (a tuple or list of two str) from "
+                        f"{HOUSE_FEATURES}, got {features!r} ({type(features).__name__})")
     features = tuple(features)
     if len(features) != 2 or any(f not in HOUSE_FEATURES for f in features) or features[0] == features[1]:
         raise ValueError(f"features must be two different columns of {HOUSE_FEATURES}, got {features}")
@@ -112,7 +156,7 @@ def make_dataset(dataset: str, *, n_points: int, noise: float, train_ratio: floa
     """
     noise = number("noise", noise, 0.0)
     number("train_ratio", train_ratio, 0.0, 1.0)
-    seed = integer("seed", seed, 0)
+    seed = integer("seed", seed, 0, MAX_SEED)
     features = check_features(features)
     n_total, n_train = split_sizes(dataset, n_points, train_ratio)
     g = torch.Generator().manual_seed(seed)

@@ -5,21 +5,39 @@ the views' data and the learner's status line out. Nothing here draws: ``nnlab.v
 network and the training state, runs ``step(n)`` in chunks of any size (the run does not depend on them),
 stops on divergence (``nnlab.training.diverged``, checked on each mini-batch loss before its update) and
 saves and loads itself as JSON, bit for bit; ``result()`` / ``explore_playground`` give a ``PlaygroundResult``.
+
+The file format (``FORMAT``), checked whole by ``from_json`` before anything is used, every error naming the field::
+
+    {"format": "nnlab-playground/1",
+     "config": {every setting of Config, by name; a missing one takes Config's default},
+     "state": {"steps": int >= 0, "epoch_index": int >= 0, "pos": int in [0, training points],
+               "diverged": null or the warning line,
+               "history": {"step": [0, 5, 10, ...], "epoch": [...], "train": [...], "test": [...]},
+               "weights": {parameter name: nested lists of the parameter's shape, finite numbers}}}
+
+"state" is absent in a settings-only document (``to_json(weights=False)``). The four history lists have one
+record at step 0 and one every ``record_every`` steps; a loss that is not finite is written as the string
+"NaN", "Infinity" or "-Infinity" (so the file is plain JSON: no bare NaN) and read back as that float. A file
+or document has at most ``MAX_FILE_BYTES``.
 """
 from __future__ import annotations
 
 import itertools
 import json
+import math
+import os
 from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..checks import choice, integer, number
+from ..checks import flag, integer, number
 from ..ffn import ACTIVATIONS as ACTIVATION_MODULES
 from ..ffn import mlp
-from ..playground import DATASETS, DEFAULT_FEATURES, Dataset, check_features, make_dataset, split_sizes
+from ..playground import (DATASETS, DEFAULT_FEATURES, Dataset, check_features, check_name, make_dataset,
+                          split_sizes)
 from ..report import approx
 from ..training import diverged, seeded
 
@@ -32,6 +50,11 @@ BOUNDS = {"lr": (1e-4, 10.0), "hidden_layers": (0, 6), "neurons": (1, 8), "batch
 INTEGER_SETTINGS = ("hidden_layers", "neurons", "batch_size", "n_points", "seed")
 RESET_ON = ("dataset", "activation", "hidden_layers", "neurons", "noise", "train_ratio", "n_points",
             "features", "seed")  # changing these rebuilds data and model; lr, batch_size, l1, l2 apply live
+MAX_FILE_BYTES = 64 * 2**20  # a saved experiment at most (~5 million steps of history); larger ones are refused unread
+MAX_RESOLUTION = 1000        # grid points per axis at most for the views over the plane
+STATE_FIELDS = ("steps", "epoch_index", "pos", "diverged", "history", "weights")
+HISTORY_FIELDS = ("step", "epoch", "train", "test")
+NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}  # how the file writes such losses
 _VERSIONS = itertools.count(1)  # every reset of every playground gets a new number, so views know when to rebuild
 
 
@@ -56,8 +79,8 @@ class Config:
     def __post_init__(self) -> None:
         """Check every setting (TypeError: wrong kind, e.g. a bool or float for an integer; ValueError: out of
         bounds), each message naming the setting; numbers are stored as int or float."""
-        self.dataset = choice("dataset", self.dataset, DATASETS)
-        self.activation = choice("activation", self.activation, ACTIVATIONS)
+        self.dataset = check_name("dataset", self.dataset, DATASETS)
+        self.activation = check_name("activation", self.activation, ACTIVATIONS)
         for name, (lo, hi) in BOUNDS.items():
             check = integer if name in INTEGER_SETTINGS else number
             setattr(self, name, check(name, getattr(self, name), lo, hi))
@@ -88,7 +111,9 @@ class Config:
 
     @classmethod
     def from_dict(cls, d: dict) -> Config:
-        """Inverse of to_dict; unknown keys raise ValueError."""
+        """Inverse of to_dict: a dict of settings (TypeError otherwise); unknown keys raise ValueError."""
+        if not isinstance(d, dict):
+            raise TypeError(f"config must be a dict of settings by name, got {type(d).__name__}")
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(d) - known)
         if unknown:
@@ -108,6 +133,20 @@ class PlaygroundResult:
     test_loss: float
     test_accuracy: float | None    # None for regression
     diverged: str | None           # the warning line when training stopped on divergence
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.config, Config):
+            raise TypeError(f"config must be a Config, got {type(self.config).__name__}")
+        integer("steps", self.steps, 0)
+        number("epoch", self.epoch, 0.0)
+        for name in ("start_loss", "train_loss", "test_loss"):  # a loss after a blow-up may be inf or NaN
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
+        if self.test_accuracy is not None:
+            number("test_accuracy", self.test_accuracy, 0.0, 1.0)
+        if self.diverged is not None and not isinstance(self.diverged, str):
+            raise TypeError(f"diverged must be None or the warning line (str), got {type(self.diverged).__name__}")
 
     def status(self) -> str:
         """One line for the learner: epoch, step, last train/test loss (and test accuracy), or the divergence.
@@ -129,33 +168,41 @@ class Playground:
     record_every = 5  # steps between two points of the loss curves (independent of how steps are chunked)
 
     def __init__(self, config: Config | None = None, **settings) -> None:
-        self.config = config if config is not None else Config(**settings)
-        if config is not None and settings:
-            self.config = replace(config, **settings)
-        self.reset()
+        if config is not None and not isinstance(config, Config):
+            raise TypeError(f"config must be a Config or None (then settings by keyword), got {type(config).__name__}")
+        if config is None:
+            config = Config(**settings)
+        elif settings:
+            config = replace(config, **settings)
+        self._start(config)
 
     # ---- state -------------------------------------------------------------------------------
     def reset(self) -> None:
-        """Rebuild the data and re-initialise the model from the seed; clears the history."""
-        c = self.config
-        self.data: Dataset = c.make_dataset()
+        """Rebuild the data and re-initialise the model from the seed; clears the history (on an error: no change)."""
+        self._start(self.config)
+
+    def _start(self, c: Config) -> None:
+        """A fresh run of c: built in locals first, assigned only when all of it succeeded."""
+        data: Dataset = c.make_dataset()
         with seeded(c.seed):
-            self.model = mlp([2] + [c.neurons] * c.hidden_layers + [1], c.activation)
-        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=c.lr)  # no momentum: no hidden state
-        self.steps, self._epoch_index, self._pos = 0, 0, 0
-        self._perm = self._permutation(0)
-        self.history: dict[str, list[float]] = {"step": [], "epoch": [], "train": [], "test": []}
+            model = mlp([2] + [c.neurons] * c.hidden_layers + [1], c.activation)
+        optimizer = torch.optim.SGD(model.parameters(), lr=c.lr)  # no momentum: no hidden state
+        perm = _permutation(c.seed, 0, len(data.train))
+        train, test = _losses(model, data)
+        self.config, self.data, self.model, self.optimizer = c, data, model, optimizer
+        self.steps, self._epoch_index, self._pos, self._perm = 0, 0, 0, perm
+        self.history: dict[str, list[float]] = {"step": [0.0], "epoch": [0.0], "train": [train], "test": [test]}
         self.diverged: str | None = None
         self.version = next(_VERSIONS)
-        self._record()
 
     def set(self, **changes) -> bool:
         """Change settings (checked; on an error nothing changes); return True when this reset the run."""
         new = replace(self.config, **changes)  # Config.__post_init__ checks every setting
         needs_reset = any(getattr(new, k) != getattr(self.config, k) for k in RESET_ON)
-        self.config = new
         if needs_reset:
-            self.reset()
+            self._start(new)
+        else:
+            self.config = new
         return needs_reset
 
     def new_seed(self) -> int:
@@ -170,13 +217,10 @@ class Playground:
 
     # ---- training ----------------------------------------------------------------------------
     def _permutation(self, epoch: int) -> torch.Tensor:
-        g = torch.Generator().manual_seed(self.config.seed * 2**32 + epoch)
-        return torch.randperm(len(self.data.train), generator=g)
+        return _permutation(self.config.seed, epoch, len(self.data.train))
 
     def _data_loss(self, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        if self.data.task == "classification":
-            return F.binary_cross_entropy_with_logits(out, y)
-        return F.mse_loss(out, y)
+        return _data_loss(self.data.task, out, y)
 
     def penalty(self) -> torch.Tensor:
         """l1 * sum |W| + l2 * sum W^2 over the weight matrices (biases are not regularised)."""
@@ -221,21 +265,13 @@ class Playground:
         return done
 
     def _record(self) -> None:
-        with torch.no_grad():
-            out = self._outputs(self.data.x)
-            train = self._data_loss(out[self.data.train], self.data.y[self.data.train]).item()
-            test = self._data_loss(out[self.data.test], self.data.y[self.data.test]).item()
+        train, test = _losses(self.model, self.data)
         for key, value in zip(self.history, (self.steps, self.epoch, train, test)):
             self.history[key].append(float(value))
 
     def _outputs(self, x: torch.Tensor) -> torch.Tensor:
         """The network's outputs (N,) for x (N, 2) in evaluation mode (the training mode is restored after)."""
-        mode = self.model.training
-        self.model.eval()
-        with torch.no_grad():
-            out = self.model(x).squeeze(1)
-        self.model.train(mode)
-        return out
+        return _outputs(self.model, x)
 
     def _diverge(self, loss: float) -> None:
         # where and how high it diverged come out of training: marked ≈ (nnlab.report.approx)
@@ -250,6 +286,7 @@ class Playground:
 
     def grid(self, resolution: int) -> tuple[np.ndarray, np.ndarray, torch.Tensor]:
         """Grid axes x1 (R,), x2 (R,) over the plot extent and the points (R*R, 2), row = x2, column = x1."""
+        resolution = integer("resolution", resolution, 1, MAX_RESOLUTION)
         x0, x1, y0, y1 = self.data.extent
         xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
         gx, gy = np.meshgrid(xs, ys)
@@ -257,6 +294,7 @@ class Playground:
 
     def output_grid(self, resolution: int = 40) -> np.ndarray:
         """Model output over the plane (R, R): P(label 1) for classification, the prediction for regression."""
+        resolution = integer("resolution", resolution, 1, MAX_RESOLUTION)
         _, _, pts = self.grid(resolution)
         out = self._outputs(pts)
         if self.data.task == "classification":
@@ -265,6 +303,7 @@ class Playground:
 
     def neuron_grids(self, resolution: int = 16) -> list[np.ndarray]:
         """Each hidden layer's neuron outputs over the plane: a list of arrays (neurons, R, R)."""
+        resolution = integer("resolution", resolution, 1, MAX_RESOLUTION)
         _, _, h = self.grid(resolution)
         layers, mode = [], self.model.training
         self.model.eval()
@@ -278,9 +317,10 @@ class Playground:
 
     def accuracy(self, split: str = "test") -> float | None:
         """Fraction of correctly labelled points in 'train' or 'test' (None for regression)."""
+        split = check_name("split", split, ("train", "test"))
         if self.data.task != "classification":
             return None
-        idx = self.data.train if choice("split", split, ("train", "test")) == "train" else self.data.test
+        idx = self.data.train if split == "train" else self.data.test
         pred = (self._outputs(self.data.x[idx]) > 0).float()
         return float((pred == self.data.y[idx]).float().mean())
 
@@ -296,46 +336,279 @@ class Playground:
 
     # ---- save / load -------------------------------------------------------------------------
     def to_json(self, weights: bool = True) -> str:
-        """The experiment as JSON: every setting incl. the seed, and (weights=True) the exact training state."""
+        """The experiment as JSON (the format in this module's docstring): every setting incl. the seed, and
+        (weights=True) the exact training state. Plain JSON only: a loss that is not finite is written as a
+        string; weights that are not finite (a diverged run) are refused, a ValueError (press reset first, or
+        save the settings only); so is a document larger than MAX_FILE_BYTES (an hours-long history)."""
+        weights = flag("weights", weights)
         doc: dict = {"format": FORMAT, "config": self.config.to_dict()}
         if weights:
+            sd = self.model.state_dict()
+            bad = [k for k, v in sd.items() if not bool(torch.isfinite(v).all())]
+            if bad:
+                raise ValueError(f"the network's weights {bad} are not finite (training diverged), so they cannot be "
+                                 "saved: press reset first, or save the settings only (weights=False)")
+            history = {k: [_encode(v) for v in values] for k, values in self.history.items()}
             doc["state"] = {"steps": self.steps, "epoch_index": self._epoch_index, "pos": self._pos,
-                            "diverged": self.diverged, "history": self.history,
-                            "weights": {k: v.tolist() for k, v in self.model.state_dict().items()}}
-        return json.dumps(doc)
+                            "diverged": self.diverged, "history": history,
+                            "weights": {k: v.tolist() for k, v in sd.items()}}
+        text = json.dumps(doc, allow_nan=False)
+        if len(text) > MAX_FILE_BYTES:
+            raise ValueError(f"the experiment is {len(text):,} bytes as JSON; a playground file has at most "
+                             f"{MAX_FILE_BYTES:,} (the loss history is long): press reset, or save the settings only "
+                             "(weights=False)")
+        return text
 
     @classmethod
     def from_json(cls, text: str) -> Playground:
-        """Rebuild a Playground from to_json's output; continuing it gives bit-for-bit the same run."""
-        doc = json.loads(text)
+        """Rebuild a Playground from to_json's output; continuing it gives bit-for-bit the same run.
+
+        The whole document is checked first (its type and format tag, every field's type and range, the
+        history's lengths against the steps, the weights' shapes and finiteness) into a new playground, returned
+        only when all of it is right: TypeError for a field of the wrong kind, ValueError for a wrong value, each
+        naming the field (e.g. ``state.pos``)."""
+        if not isinstance(text, str):
+            raise TypeError(f"text must be the JSON document as a str, got {type(text).__name__}")
+        if len(text) > MAX_FILE_BYTES:
+            raise ValueError(f"the document is {len(text):,} characters long; a playground file has at most "
+                             f"{MAX_FILE_BYTES:,}")
+        try:  # bare NaN / Infinity (written by older versions) are read as floats and then checked like any number
+            doc = json.loads(text, parse_constant=float)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"the document is not valid JSON ({exc.msg} at line {exc.lineno}, column "
+                             f"{exc.colno})") from None
+        except RecursionError:
+            raise ValueError("the document is not a playground file: its JSON is nested too deeply") from None
+        if not isinstance(doc, dict):
+            raise TypeError(f"the document must be a JSON object with format, config and state, got a JSON "
+                            f"{_json_kind(doc)}")
         if doc.get("format") != FORMAT:
-            raise ValueError(f"expected a {FORMAT!r} document, got format {doc.get('format')!r}")
-        pg = cls(Config.from_dict(doc["config"]))
-        state = doc.get("state")
-        if state:
-            sd = pg.model.state_dict()
-            loaded = {k: torch.tensor(v, dtype=sd[k].dtype) for k, v in state["weights"].items()}
-            pg.model.load_state_dict(loaded)
-            pg.steps, pg._epoch_index, pg._pos = state["steps"], state["epoch_index"], state["pos"]
-            pg._perm = pg._permutation(pg._epoch_index)
-            pg.history = {k: [float(x) for x in v] for k, v in state["history"].items()}
-            pg.diverged = state["diverged"]
+            raise ValueError(f"format: expected {FORMAT!r}, got {doc.get('format')!r} (not a playground file, or "
+                             "one of another version)")
+        unknown = sorted(set(doc) - {"format", "config", "state"})
+        if unknown:
+            raise ValueError(f"unknown field(s) {unknown} in the document; a playground file has format, config "
+                             "and state")
+        if "config" not in doc:
+            raise ValueError("config is missing: a playground file has every setting under config")
+        if not isinstance(doc["config"], dict):
+            raise TypeError(f"config must be a JSON object of settings, got a JSON {_json_kind(doc['config'])}")
+        try:
+            config = Config.from_dict(doc["config"])
+        except (TypeError, ValueError) as exc:
+            raise (TypeError if isinstance(exc, TypeError) else ValueError)(f"config: {exc}") from None
+        if "state" not in doc:
+            return cls(config)
+        steps, epoch_index, pos, diverged_line, history = _read_state(doc["state"], config, cls.record_every)
+        pg = cls(config)
+        weights = _read_weights(doc["state"]["weights"], pg.model.state_dict())
+        pg.model.load_state_dict(weights)
+        pg.steps, pg._epoch_index, pg._pos = steps, epoch_index, pos
+        pg._perm = pg._permutation(epoch_index)
+        pg.history, pg.diverged = history, diverged_line
         return pg
 
-    def save(self, path: str) -> None:
-        """Write to_json() to a file."""
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(self.to_json())
+    def save(self, path: str | os.PathLike) -> None:
+        """Write to_json() to a file (a TypeError/ValueError for a bad path or state, an OSError naming the path
+        when it cannot be written; the document is made before the file is opened, so a refused one leaves an
+        existing file as it was)."""
+        target = _path(path)
+        text = self.to_json()
+        if target.is_dir():
+            raise IsADirectoryError(f"path {str(target)!r} is a folder: give a file name, e.g. "
+                                    f"{str(target / 'experiment.json')!r}")
+        if not target.parent.is_dir():
+            raise FileNotFoundError(f"path {str(target)!r}: the folder {str(target.parent)!r} does not exist")
+        try:
+            with open(target, "w", encoding="utf-8") as f:
+                f.write(text)
+        except OSError as exc:
+            raise type(exc)(f"path {str(target)!r} cannot be written: {exc.strerror or exc}") from None
 
     @classmethod
-    def load(cls, path: str) -> Playground:
-        """Read a file written by save()."""
-        with open(path, encoding="utf-8") as f:
-            return cls.from_json(f.read())
+    def load(cls, path: str | os.PathLike) -> Playground:
+        """Read a file written by save(): its size is checked before it is read (at most MAX_FILE_BYTES), then
+        from_json checks all of it. A missing file or a folder is an OSError naming the path."""
+        source = _path(path)
+        if source.is_dir():
+            raise IsADirectoryError(f"path {str(source)!r} is a folder, not a playground file")
+        try:
+            size = source.stat().st_size
+        except FileNotFoundError:
+            raise FileNotFoundError(f"path {str(source)!r}: no such file") from None
+        if size > MAX_FILE_BYTES:
+            raise ValueError(f"{source}: {size:,} bytes; a playground file has at most {MAX_FILE_BYTES:,}")
+        try:
+            with open(source, "rb") as f:
+                raw = f.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise type(exc)(f"path {str(source)!r} cannot be read: {exc.strerror or exc}") from None
+        if len(raw) > MAX_FILE_BYTES:  # it grew after the size check
+            raise ValueError(f"{source}: more than {MAX_FILE_BYTES:,} bytes; a playground file has at most that")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{source}: not UTF-8 text ({exc.reason} at byte {exc.start}); a playground file is "
+                             "JSON") from None
+        return cls.from_json(text)
+
+
+# ---- helpers: the training state and the file format ---------------------------------------------------
+def _permutation(seed: int, epoch: int, n: int) -> torch.Tensor:
+    g = torch.Generator().manual_seed(seed * 2**32 + epoch)
+    return torch.randperm(n, generator=g)
+
+
+def _data_loss(task: str, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    if task == "classification":
+        return F.binary_cross_entropy_with_logits(out, y)
+    return F.mse_loss(out, y)
+
+
+def _outputs(model: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
+    mode = model.training
+    model.eval()
+    with torch.no_grad():
+        out = model(x).squeeze(1)
+    model.train(mode)
+    return out
+
+
+def _losses(model: torch.nn.Module, data: Dataset) -> tuple[float, float]:
+    """The data loss on the training and on the test points."""
+    with torch.no_grad():
+        out = _outputs(model, data.x)
+        train = _data_loss(data.task, out[data.train], data.y[data.train]).item()
+        test = _data_loss(data.task, out[data.test], data.y[data.test]).item()
+    return train, test
+
+
+def _path(path) -> Path:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file name (str or path), got {path!r} ({type(path).__name__})")
+    if not str(path).strip():
+        raise ValueError("path is empty: give a file name, e.g. 'experiment.json'")
+    return Path(path)
+
+
+def _json_kind(value) -> str:
+    return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(value), "number")
+
+
+def _encode(value: float) -> float | str:
+    """A history value for the file: the number, or "NaN" / "Infinity" / "-Infinity" (JSON has no such numbers)."""
+    if math.isfinite(value):
+        return value
+    return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
+
+
+def _numbers(name: str, values, tokens: bool = False) -> list[float]:
+    """A JSON list of numbers (not booleans) as floats; with tokens, "NaN"/"Infinity"/"-Infinity" too."""
+    if not isinstance(values, list):
+        raise TypeError(f"{name} must be a list of numbers, got a JSON {_json_kind(values)}")
+    if all(type(v) in (int, float) for v in values):  # the common case, checked at once
+        return [float(v) for v in values]
+    out = []
+    for i, v in enumerate(values):
+        if tokens and isinstance(v, str) and v in NON_FINITE:
+            out.append(NON_FINITE[v])
+        elif isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise TypeError(f"{name}[{i}] must be a number{' or one of ' + ', '.join(NON_FINITE) if tokens else ''}, "
+                            f"got {v!r} (a JSON {_json_kind(v)})")
+        else:
+            out.append(float(v))
+    return out
+
+
+def _read_state(state, config: Config, record_every: int) -> tuple[int, int, int, str | None, dict]:
+    """The document's state checked against its config: (steps, epoch_index, pos, diverged, history)."""
+    if not isinstance(state, dict):
+        raise TypeError(f"state must be a JSON object with {', '.join(STATE_FIELDS)}, got a JSON {_json_kind(state)}")
+    unknown = sorted(set(state) - set(STATE_FIELDS))
+    if unknown:
+        raise ValueError(f"unknown field(s) {unknown} in state; a saved state has {', '.join(STATE_FIELDS)}")
+    missing = [f"state.{k}" for k in STATE_FIELDS if k not in state]
+    if missing:
+        raise ValueError(f"{', '.join(missing)} missing: a saved state has {', '.join(STATE_FIELDS)}")
+    n_train = config.n_train
+    steps = integer("state.steps", state["steps"], 0)
+    epoch_index = integer("state.epoch_index", state["epoch_index"], 0)
+    pos = integer("state.pos", state["pos"], 0, n_train)
+    used, most = epoch_index * n_train + pos, BOUNDS["batch_size"][1]
+    if not steps <= used <= most * steps:
+        raise ValueError(f"state.steps = {steps} does not fit state.epoch_index = {epoch_index} and state.pos = {pos}: "
+                         f"those make {used} training points used ({n_train} per epoch), and each step uses 1 to "
+                         f"{most}")
+    diverged_line = state["diverged"]
+    if diverged_line is not None and not isinstance(diverged_line, str):
+        raise TypeError(f"state.diverged must be null or the warning line (a string), got a JSON "
+                        f"{_json_kind(diverged_line)}")
+    h = state["history"]
+    if not isinstance(h, dict):
+        raise TypeError(f"state.history must be a JSON object of lists {', '.join(HISTORY_FIELDS)}, got a JSON "
+                        f"{_json_kind(h)}")
+    if sorted(h) != sorted(HISTORY_FIELDS):
+        raise ValueError(f"state.history must have exactly the lists {', '.join(HISTORY_FIELDS)}, got {sorted(h)}")
+    history = {k: _numbers(f"state.history.{k}", h[k], tokens=k in ("train", "test")) for k in HISTORY_FIELDS}
+    lengths = {k: len(v) for k, v in history.items()}
+    if len(set(lengths.values())) != 1:
+        raise ValueError(f"state.history's lists must have equal lengths, got {lengths}")
+    records = steps // record_every + 1
+    if lengths["step"] != records:
+        raise ValueError(f"state.history has {lengths['step']:,} records, but state.steps = {steps} makes {records:,} "
+                         f"(one at step 0 and one every {record_every} steps)")
+    for i, v in enumerate(history["step"]):
+        if v != i * record_every:
+            raise ValueError(f"state.history.step must be 0, {record_every}, {2 * record_every}, ...: got {v:g} at "
+                             f"position {i}")
+    epochs = np.array(history["epoch"])
+    if not np.isfinite(epochs).all():
+        i = int(np.flatnonzero(~np.isfinite(epochs))[0])
+        raise ValueError(f"state.history.epoch must hold finite numbers, got {epochs[i]} at position {i}")
+    if (epochs < 0).any() or (np.diff(epochs) < 0).any():
+        raise ValueError("state.history.epoch must be non-negative and never decrease")
+    for k in ("train", "test"):
+        losses = np.array(history[k])
+        if (losses < 0).any():  # NaN compares False: a NaN loss is kept (a blow-up), a negative one is impossible
+            raise ValueError(f"state.history.{k} holds a negative loss ({losses[losses < 0][0]:g}); a loss is >= 0")
+        if not math.isfinite(losses[0]):
+            raise ValueError(f"state.history.{k}[0], the loss at step 0, must be finite, got {losses[0]}")
+    return steps, epoch_index, pos, diverged_line, history
+
+
+def _read_weights(weights, expected: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The document's weights as tensors of the model's parameters (names, shapes, dtypes), all finite."""
+    if not isinstance(weights, dict):
+        raise TypeError(f"state.weights must be a JSON object of parameters by name, got a JSON {_json_kind(weights)}")
+    missing, extra = [k for k in expected if k not in weights], sorted(k for k in weights if k not in expected)
+    if missing or extra:
+        raise ValueError(f"state.weights must hold exactly the parameters {list(expected)} of the configured network; "
+                         f"missing {missing}, unexpected {extra}")
+    loaded = {}
+    for k, t in expected.items():
+        name = f"state.weights[{k!r}]"
+        try:
+            arr = np.asarray(weights[k])
+        except (ValueError, OverflowError):
+            raise ValueError(f"{name} is not an array of numbers of shape {tuple(t.shape)} (rows of different "
+                             "lengths?)") from None
+        if arr.dtype.kind not in "iuf":
+            got = {"b": "booleans", "U": "strings"}.get(arr.dtype.kind, "values that are not numbers")
+            raise TypeError(f"{name} must hold numbers, got {got}")
+        if arr.shape != tuple(t.shape):
+            raise ValueError(f"{name} must have shape {tuple(t.shape)}, got {arr.shape}")
+        if not np.isfinite(arr).all():
+            raise ValueError(f"{name} holds NaN or infinite values; the weights of a saved network are finite")
+        loaded[k] = torch.tensor(arr, dtype=t.dtype)
+    return loaded
 
 
 def explore_playground(settings: Config, steps: int) -> PlaygroundResult:
     """Train a fresh playground with these settings for ``steps`` steps (fewer if it diverges)."""
+    if not isinstance(settings, Config):
+        raise TypeError(f"settings must be a Config, got {type(settings).__name__}")
+    steps = integer("steps", steps, 0)
     pg = Playground(settings)
     pg.step(steps)
     return pg.result()

@@ -5,6 +5,11 @@ plane. The widget ``playground(**settings)`` wires controls, play/pause/step/res
 ``nnlab.experiments.playground.Playground``; while playing, training runs in short chunks on the kernel's
 asyncio loop (so the notebook stays responsive and pause works mid-run) and the views are redrawn at most
 ``max_redraws_per_s`` times a second.
+
+No exception escapes the widget's buttons and controls: a failure becomes a ⚠ status line
+(``nnlab.views.widgets.failure_status``), the controls are set back to what the playground holds and the last
+good picture stays. Every setting the experiment accepts can be shown: a dropdown (L1, L2, the houses'
+features) gains a value that is not yet among its options, e.g. ``l1=0.05`` read from a file.
 """
 from __future__ import annotations
 
@@ -26,16 +31,27 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from PIL import Image
 
-from ..experiments.playground import ACTIVATIONS, BOUNDS, Config, Playground
+from ..checks import flag, integer, number
+from ..experiments.playground import ACTIVATIONS, BOUNDS, MAX_RESOLUTION, Config, Playground
 from ..playground import DATASETS
-from .widgets import float_slider, int_slider, log_slider
+from .widgets import failure_status, float_slider, int_slider, log_slider
 
 # Okabe-Ito orange (label 0 / negative) to blue (label 1 / positive): readable with colour blindness.
 ORANGE_BLUE = LinearSegmentedColormap.from_list("orange_blue", ["#E69F00", "#FFFFFF", "#0072B2"])
-REGULARIZATION = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1)  # the L1 / L2 menus, within BOUNDS
+REGULARIZATION = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1)  # the L1 / L2 menus (+ any other value in BOUNDS)
 FEATURE_PAIRS = [("livingArea", "age"), ("livingArea", "lotSize"), ("livingArea", "bathrooms"),
                  ("age", "landValue"), ("bedrooms", "bathrooms"), ("landValue", "pctCollege")]
 SLIDER_STEPS = {"noise": 0.05, "train_ratio": 0.1}
+
+
+def _check_playground(pg) -> Playground:
+    if not isinstance(pg, Playground):
+        raise TypeError(f"pg must be a Playground (nnlab.experiments.playground), got {type(pg).__name__}")
+    return pg
+
+
+def _resolution(value) -> int:
+    return integer("resolution", value, 1, MAX_RESOLUTION)
 
 
 # ---- figures -------------------------------------------------------------------------------------
@@ -54,6 +70,11 @@ def plot_datasets(**settings) -> Figure:
 
 def draw_views(pg: Playground, ax_out: Axes, ax_loss: Axes, resolution: int = 40, show_test: bool = True) -> dict:
     """Draw the output over the plane with the data (ax_out) and the loss curves (ax_loss); return the artists."""
+    _check_playground(pg)
+    for name, ax in (("ax_out", ax_out), ("ax_loss", ax_loss)):
+        if not isinstance(ax, Axes):
+            raise TypeError(f"{name} must be a matplotlib Axes, got {type(ax).__name__}")
+    resolution, show_test = _resolution(resolution), flag("show_test", show_test)
     d, c = pg.data, pg.config
     cls = d.task == "classification"
     lim = (0.0, 1.0) if cls else (float(d.y.min()), float(d.y.max()))
@@ -79,6 +100,8 @@ def draw_views(pg: Playground, ax_out: Axes, ax_loss: Axes, resolution: int = 40
 
 def plot_playground(pg: Playground, show_test: bool = True) -> Figure:
     """A static figure of the playground's two main views (for notebooks)."""
+    _check_playground(pg)
+    flag("show_test", show_test)
     fig, (ax_out, ax_loss) = plt.subplots(1, 2, figsize=(9.5, 3.8))
     draw_views(pg, ax_out, ax_loss, show_test=show_test)
     fig.tight_layout()
@@ -90,7 +113,7 @@ def plot_neurons(pg: Playground, resolution: int = 30) -> Figure:
 
     The colour scale is symmetric, at least -1..1 (tanh's range), wider for larger outputs (relu).
     """
-    grids = pg.neuron_grids(resolution)
+    grids = _check_playground(pg).neuron_grids(_resolution(resolution))
     rows, cols = max(len(grids), 1), max((len(g) for g in grids), default=1)
     fig, axes = plt.subplots(rows, cols, figsize=(2 * cols, 2 * rows), squeeze=False)
     for ax in axes.flat:
@@ -109,7 +132,8 @@ def plot_neurons(pg: Playground, resolution: int = 30) -> Figure:
 
 def neuron_mosaic(pg: Playground, resolution: int = 16, zoom: int = 4) -> bytes:
     """PNG of every hidden neuron's output over the plane: one row per layer, one tile per neuron."""
-    layers = pg.neuron_grids(resolution)
+    resolution, zoom = _resolution(resolution), integer("zoom", zoom, 1, 64)
+    layers = _check_playground(pg).neuron_grids(resolution)
     if not layers:
         layers = [np.zeros((1, resolution, resolution))]  # no hidden layer: one blank tile
     tile, gap = resolution * zoom, 3
@@ -133,6 +157,7 @@ class Renderer:
     loss axes must grow). PNG bytes come straight from the canvas buffer."""
 
     def __init__(self, resolution: int = 40, show_test: bool = True) -> None:
+        resolution, show_test = _resolution(resolution), flag("show_test", show_test)
         self.fig = Figure(figsize=(8.4, 3.3), dpi=72)
         self.show_test = show_test
         self.canvas = FigureCanvasAgg(self.fig)
@@ -146,7 +171,7 @@ class Renderer:
 
     def png(self, pg: Playground) -> bytes:
         """Redraw for pg's current state and return the PNG bytes."""
-        h = pg.loss_curves()
+        h = _check_playground(pg).loss_curves()
         if self._version != pg.version:
             self.fig.clear()
             ax_out, ax_loss = self.fig.subplots(1, 2, width_ratios=[1, 1.3])
@@ -187,30 +212,45 @@ def _batch_size_max(config: Config) -> int:
     return min(BOUNDS["batch_size"][1], config.n_train)
 
 
+def _feature_options(features: tuple[str, str]) -> list[tuple[str, tuple[str, str]]]:
+    """The features menu: FEATURE_PAIRS, and the given pair after them when it is not one of them."""
+    pairs = FEATURE_PAIRS + ([tuple(features)] if tuple(features) not in FEATURE_PAIRS else [])
+    return [(f"{a}, {b}", (a, b)) for a, b in pairs]
+
+
+def _regularization_options(value: float) -> tuple[float, ...]:
+    """The L1 / L2 menu: REGULARIZATION, and the given value in its place when it is not one of them."""
+    return tuple(sorted(set(REGULARIZATION) | {value}))
+
+
 class PlaygroundWidget:
     """The live playground: ``controls`` by name, buttons, two image views, epoch counter and status line."""
 
     def __init__(self, playground: Playground | None = None, steps_per_chunk: int = 5,
                  max_redraws_per_s: float = 8.0) -> None:
+        if playground is not None and not isinstance(playground, Playground):
+            raise TypeError(f"playground must be a Playground or None, got {type(playground).__name__}")
+        steps_per_chunk = integer("steps_per_chunk", steps_per_chunk, 1, 10_000)
+        max_redraws_per_s = number("max_redraws_per_s", max_redraws_per_s, positive=True)
         self.playground = playground if playground is not None else Playground(Config())
         self.steps_per_chunk, self.min_interval = steps_per_chunk, 1.0 / max_redraws_per_s
         self.clock = time.perf_counter  # the throttle's clock (a test may replace it)
         self.renderer, self.redraws, self.playing, self._task, self._syncing = Renderer(), 0, False, None, False
         self.last_status = ""  # the status line's text, as nnlab.views.widgets.Panel
+        self.last_error: Exception | None = None  # what the last failed action failed on
         c, style = self.playground.config, {"description_width": "initial"}
         dd = lambda desc, options, value, width="190px": W.Dropdown(  # noqa: E731
             options=options, value=value, description=desc, style=style, layout=W.Layout(width=width))
         fl = lambda desc, name: float_slider(desc, getattr(c, name), *BOUNDS[name], SLIDER_STEPS[name])  # noqa: E731
         self.controls = {
             "dataset": dd("data set", DATASETS, c.dataset),
-            "features": dd("houses features", [(f"{a}, {b}", (a, b)) for a, b in FEATURE_PAIRS], c.features,
-                           "300px"),
+            "features": dd("houses features", _feature_options(c.features), c.features, "300px"),
             "activation": dd("activation", ACTIVATIONS, c.activation),
             "hidden_layers": int_slider("hidden layers", c.hidden_layers, *BOUNDS["hidden_layers"]),
             "neurons": int_slider("neurons per layer", c.neurons, *BOUNDS["neurons"]),
             "lr": log_slider("learning rate", c.lr, *BOUNDS["lr"]),
             "batch_size": int_slider("batch size", c.batch_size, BOUNDS["batch_size"][0], _batch_size_max(c)),
-            "l1": dd("L1", REGULARIZATION, c.l1), "l2": dd("L2", REGULARIZATION, c.l2),
+            "l1": dd("L1", _regularization_options(c.l1), c.l1), "l2": dd("L2", _regularization_options(c.l2), c.l2),
             "noise": fl("noise", "noise"),
             "train_ratio": fl("train ratio", "train_ratio"),
         }
@@ -220,8 +260,10 @@ class PlaygroundWidget:
                         for name, label in [("play", "▶ play"), ("pause", "‖ pause"), ("step", "step"),
                                             ("reset", "reset"), ("seed", "new seed"), ("save", "save"),
                                             ("load", "load")]}
-        actions = {"play": self.play, "pause": self.pause, "step": lambda: self._do(self.playground.step, 1),
-                   "reset": lambda: self._do(self.playground.reset), "seed": lambda: self._do(self.playground.new_seed),
+        actions = {"play": lambda: self._safely(self.play), "pause": self.pause,
+                   "step": lambda: self._do(lambda: self.playground.step(1)),
+                   "reset": lambda: self._do(lambda: self.playground.reset()),
+                   "seed": lambda: self._do(lambda: self.playground.new_seed()),
                    "save": lambda: self.save(self.filename.value), "load": lambda: self.load(self.filename.value)}
         for name, button in self.buttons.items():
             button.on_click(lambda _b, f=actions[name]: f())
@@ -237,50 +279,76 @@ class PlaygroundWidget:
             W.HBox([self.buttons["save"], self.buttons["load"], self.filename, self.show_test]), self.status,
             W.HBox([self.plane, W.VBox([W.HTML("hidden neurons (one row per layer)"), self.neurons])])])
         self._sync_enabled()
-        self.redraw()
+        self._safely(self.redraw)
 
     def redraw(self) -> str:
-        """Redraw both views, the epoch counter and the status line; return the status."""
+        """Redraw both views, the epoch counter and the status line; return the status. Both pictures are made
+        before either is shown, so a failure leaves the last good ones."""
         pg = self.playground
-        self.plane.value = self.renderer.png(pg)
-        self.neurons.value = neuron_mosaic(pg)
-        self.epoch.value = f"&nbsp;<b>epoch {pg.epoch:.2f}</b> · step {pg.steps}"
-        self._show(pg.summary())
+        plane, neurons, status = self.renderer.png(pg), neuron_mosaic(pg), pg.summary()
+        self.plane.value, self.neurons.value = plane, neurons
+        self._show_epoch()
+        self._show(status)
         self.redraws += 1
         return self.last_status
 
+    def _show_epoch(self) -> None:
+        pg = self.playground
+        self.epoch.value = f"&nbsp;<b>epoch {pg.epoch:.2f}</b> · step {pg.steps}"
+
     def _toggle_test(self, change: dict) -> None:
         self.renderer.show_test, self.renderer._version = change["new"], None  # rebuild the plane view
-        self.redraw()
+        self._safely(self.redraw)
 
     def _show(self, status: str) -> None:
         self.last_status = status
         colour = "#D55E00" if status.startswith("⚠") else "#000000"
         self.status.value = f'<span style="color:{colour}">{html.escape(status)}</span>'
 
-    def _do(self, action, *args) -> None:
-        action(*args)
-        self._sync_controls()
-        self.redraw()
+    def _safely(self, action, doing: str = "") -> bool:
+        """Run action(); on any failure show it as a ⚠ line, set the controls back to the playground's state
+        (the last good picture stays) and return False."""
+        try:
+            action()
+        except Exception as exc:  # a button or control never lets an exception escape
+            self._failed(exc, doing)
+            return False
+        return True
+
+    def _failed(self, exc: Exception, doing: str = "") -> None:
+        self.last_error = exc
+        try:
+            self._sync_controls()
+            self._show_epoch()
+        except Exception:  # noqa: BLE001 - the status line below says what failed first
+            pass
+        self._show(failure_status(exc, doing))
+
+    def _do(self, action) -> None:
+        def run():
+            action()
+            self._sync_controls()
+            self.redraw()
+        self._safely(run)
 
     def _changed(self, name: str, change: dict) -> None:
         if self._syncing:
             return
-        value = round(change["new"], 4) if isinstance(change["new"], float) else change["new"]
+        self._safely(partial(self._apply, name, change["new"]))
+
+    def _apply(self, name: str, value) -> None:
+        """One control moved: the playground takes the new setting (the batch size clamped to the training set)
+        or refuses it; either way the controls then show the playground's settings."""
+        if isinstance(self.controls[name], W.FloatSlider):
+            value = round(value, 4)  # a linear slider's float noise (0.15000000000000002 -> 0.15)
         changes = {name: value}
         probe = copy.copy(self.playground.config)
         setattr(probe, name, value)
         hi = _batch_size_max(probe)  # batch size can never exceed the training set
-        if self.controls["batch_size"].max != hi:
-            with self._quiet():
-                self.controls["batch_size"].max = hi
-            changes["batch_size"] = self.controls["batch_size"].value
-        try:
-            self.playground.set(**changes)
-        except (TypeError, ValueError) as exc:  # cannot happen through the controls' bounds; say so if it does
-            self._show(f"⚠ {exc}")
-            return
-        self._sync_enabled()
+        if self.playground.config.batch_size > hi:
+            changes["batch_size"] = hi
+        self.playground.set(**changes)
+        self._sync_controls()
         self.redraw()
 
     @contextlib.contextmanager
@@ -299,11 +367,19 @@ class PlaygroundWidget:
         self.controls["noise"].description = "noise" if c.dataset != "houses" else "input noise"
 
     def _sync_controls(self) -> None:
+        """Every control (its menu, its bounds, its value) shows the playground's settings."""
         c = self.playground.config
         with self._quiet():
+            menus = {"features": _feature_options(c.features), "l1": _regularization_options(c.l1),
+                     "l2": _regularization_options(c.l2)}
+            for name, options in menus.items():
+                control = self.controls[name]
+                if getattr(c, name) not in [o[1] if isinstance(o, tuple) else o for o in control.options]:
+                    control.options = options
             self.controls["batch_size"].max = _batch_size_max(c)
             for name, control in self.controls.items():
-                control.value = getattr(c, name)
+                if control.value != getattr(c, name):
+                    control.value = getattr(c, name)
         self._sync_enabled()
 
     def play(self) -> None:
@@ -322,7 +398,7 @@ class PlaygroundWidget:
         self.playing = False
 
     async def _run(self) -> None:
-        last = -float("inf")
+        last, failure = -float("inf"), None
         try:
             while self.playing and self.playground.diverged is None:
                 self.playground.step(self.steps_per_chunk)
@@ -330,24 +406,37 @@ class PlaygroundWidget:
                     self.redraw()
                     last = self.clock()
                 await asyncio.sleep(0)  # let the kernel handle widget messages (e.g. pause) between chunks
+        except Exception as exc:  # a chunk that fails stops the run and says why
+            failure = exc
         finally:
             self.playing = False
-            self.redraw()
+            if failure is None:
+                self._safely(self.redraw)
+        if failure is not None:
+            self._failed(failure, "training stopped")
 
     def save(self, path: str) -> None:
-        """Write the experiment (settings, seed, weights, history) as JSON."""
-        self.playground.save(path)
-        self._show(f"saved to {path}")
+        """Write the experiment (settings, seed, weights, history) as JSON; a failure is a ⚠ status line."""
+        if self._safely(lambda: self.playground.save(path), f"could not save to {path}"):
+            self._show(f"saved to {path}")
 
     def load(self, path: str) -> None:
-        """Replace the experiment with one saved by save(); controls follow its settings."""
+        """Replace the experiment with one saved by save(); controls follow its settings. The file is checked
+        whole first (``Playground.load``); if it is refused, or the loaded experiment cannot be shown, the
+        current one stays, with a ⚠ status line."""
+        doing = f"could not load {path}"
         try:
-            self.playground = Playground.load(path)
-        except (OSError, TypeError, ValueError, KeyError) as exc:
-            self._show(f"⚠ could not load {path}: {exc}")
+            loaded = Playground.load(path)
+        except Exception as exc:  # noqa: BLE001 - shown on the status line
+            self._failed(exc, doing)
             return
-        self._sync_controls()
-        self.redraw()
+        previous, self.playground = self.playground, loaded
+        try:
+            self._sync_controls()
+            self.redraw()
+        except Exception as exc:  # noqa: BLE001 - the previous experiment comes back
+            self.playground = previous
+            self._failed(exc, doing)
 
     def _ipython_display_(self) -> None:
         display(self.widget)
