@@ -121,11 +121,20 @@ def test_fit_neuron_learns_a_step_and_cannot_learn_a_bump():
 
 
 def test_fit_neuron_stops_on_a_non_finite_loss_before_stepping():
+    x = torch.tensor([[0.0], [1e10]], dtype=torch.float64)
+    y = torch.tensor([1.0, 0.0], dtype=torch.float64)
+    w0 = torch.tensor([0.0], dtype=torch.float64)
+    fit = fit_neuron(x, y, lr=1e300, steps=10, w0=w0, b0=0.0)     # one step sends w to -inf: 0 * inf is NaN
+    assert fit.diverged and fit.diverged_at == 1 and len(fit.losses) == 2 and math.isnan(fit.losses[1])
+    one = fit_neuron(x, y, lr=1e300, steps=1, w0=w0, b0=0.0)
+    assert torch.equal(fit.w, one.w) and fit.b == one.b             # no update was taken on the NaN loss
+
+
+def test_a_nan_target_is_bad_data_not_a_divergence():
     x = torch.tensor([[1.0], [2.0]], dtype=torch.float64)
-    y = torch.tensor([0.5, float("nan")], dtype=torch.float64)   # a NaN target: the first loss is not finite
-    fit = fit_neuron(x, y, lr=1.0, steps=10, w0=torch.tensor([0.3], dtype=torch.float64), b0=0.1)
-    assert fit.diverged and fit.diverged_at == 0 and len(fit.losses) == 1
-    assert fit.w.item() == 0.3 and fit.b == 0.1                 # no update was taken on it
+    y = torch.tensor([0.5, float("nan")], dtype=torch.float64)
+    with pytest.raises(ValueError, match="y contains NaN"):
+        fit_neuron(x, y, lr=1.0, steps=10)
 
 
 def test_fit_neuron_rejects_bad_settings():

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from .checks import choice, integer, number
+from .checks import choice, float_tensor, integer, number
 from .metrics import n_params, rmse
 from .regression import Standardizer
 from .training import History, seeded, train
@@ -27,8 +27,13 @@ class FeedforwardNeuralNetModel(nn.Module):
 
     def __init__(self, input_dim: int, hidden_dim: list[int], output_dim: int) -> None:
         super().__init__()
+        input_dim, output_dim = integer("input_dim", input_dim, 1), integer("output_dim", output_dim, 1)
+        if not isinstance(hidden_dim, (list, tuple)):
+            raise TypeError(f"hidden_dim must be a list of 2 layer sizes, got {hidden_dim!r} "
+                            f"({type(hidden_dim).__name__})")
         if len(hidden_dim) != 2:
             raise ValueError(f"hidden_dim must list 2 layer sizes, got {hidden_dim!r}")
+        hidden_dim = [integer(f"hidden_dim[{i}]", h, 1) for i, h in enumerate(hidden_dim)]
         self.fc1 = nn.Linear(input_dim, hidden_dim[0])
         self.sigmoid1 = nn.Sigmoid()
         self.fc2 = nn.Linear(hidden_dim[0], hidden_dim[1])
@@ -36,6 +41,11 @@ class FeedforwardNeuralNetModel(nn.Module):
         self.output = nn.Linear(hidden_dim[1], output_dim)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not isinstance(x, torch.Tensor):
+            raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
+        if x.ndim == 0 or x.shape[-1] != self.fc1.in_features:
+            raise ValueError(f"x must have {self.fc1.in_features} features in its last dimension, "
+                             f"got shape {tuple(x.shape)}")
         x = self.fc1(x)
         x = self.sigmoid1(x)
         x = self.fc2(x)
@@ -45,7 +55,10 @@ class FeedforwardNeuralNetModel(nn.Module):
 
 
 def _sizes(sizes: list[int]) -> list[int]:
-    """Layer sizes n_0, ..., n_L: at least 2, each a positive integer."""
+    """Layer sizes n_0, ..., n_L: a list or tuple of at least 2 positive integers."""
+    if not isinstance(sizes, (list, tuple)):
+        raise TypeError(f"sizes must be a list of layer sizes such as [4, 16, 1], got {sizes!r} "
+                        f"({type(sizes).__name__})")
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least 2 positive layer sizes, got {sizes!r}")
     return [integer(f"sizes[{i}]", s, 1) for i, s in enumerate(sizes)]
@@ -69,8 +82,19 @@ def explicit_forward(x: torch.Tensor, weights: list[torch.Tensor], biases: list[
 
     weights[l] is (n_{l+1}, n_l) as in nn.Linear; each row of x is one z^1, so z^{l+1} = act(z^l W^T + b).
     """
+    x = float_tensor("x", x)
+    if x.ndim == 0:
+        raise ValueError("x must have shape (B, n_0), got a 0-d tensor")
+    for name, given in (("weights", weights), ("biases", biases)):
+        if not isinstance(given, (list, tuple)):
+            raise TypeError(f"{name} must be a list of tensors, one per layer, got {type(given).__name__}")
     if len(weights) != len(biases) or not weights:
         raise ValueError(f"need equally many (>= 1) weights and biases, got {len(weights)} and {len(biases)}")
+    for name, given, ndim in (("weights", weights, 2), ("biases", biases, 1)):
+        for i, t in enumerate(given):
+            float_tensor(f"{name}[{i}]", t, ndim, "(n_out, n_in)" if ndim == 2 else "(n_out,)")
+            if t.dtype != x.dtype:
+                raise TypeError(f"{name}[{i}] is {t.dtype} but x is {x.dtype}: use one dtype throughout")
     act = ACTIVATIONS[choice("activation", activation, ACTIVATIONS)]()   # the module, called as a function
     z = x
     for i, (w, b) in enumerate(zip(weights, biases)):
@@ -85,7 +109,11 @@ def explicit_forward(x: torch.Tensor, weights: list[torch.Tensor], biases: list[
 
 def linear_params(model: nn.Module) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
     """The weights (n_out, n_in) and biases (n_out,) of every nn.Linear in the model, in order."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     layers = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    if not layers:
+        raise ValueError(f"model ({type(model).__name__}) has no nn.Linear layers")
     return [m.weight for m in layers], [m.bias for m in layers]
 
 
@@ -119,9 +147,13 @@ def house_tensors(val_fraction: float = 0.2, seed: int = 0) -> HouseTensors:
     val_fraction = number("val_fraction", val_fraction)
     if not 0.0 < val_fraction < 1.0:
         raise ValueError(f"val_fraction must lie in (0, 1), got {val_fraction}")
+    seed = integer("seed", seed, 0)
     h = load_houses()
     order = np.random.default_rng(seed).permutation(len(h.y_train))
     n_val = int(round(val_fraction * len(order)))
+    if not 1 <= n_val <= len(order) - 1:
+        raise ValueError(f"val_fraction = {val_fraction:g} holds out {n_val} of the {len(order):,} training houses: "
+                         "both parts need at least one")
     val, tr = order[:n_val], order[n_val:]
     sx, sy = Standardizer.fit(h.x_train[tr]), Standardizer.fit(h.y_train[tr])
 
@@ -154,6 +186,11 @@ def fit_network(data: HouseTensors, hidden: list[int], activation: str = "sigmoi
 
     The weights are drawn in ``nnlab.training.seeded(seed)``: the caller's random state is left as it was.
     """
+    if not isinstance(data, HouseTensors):
+        raise TypeError(f"data must be the HouseTensors of nnlab.ffn.house_tensors(), got {type(data).__name__}")
+    if not isinstance(hidden, (list, tuple)):
+        raise TypeError(f"hidden must be a list of hidden-layer sizes such as [16], got {hidden!r} "
+                        f"({type(hidden).__name__})")
     hidden = [integer(f"hidden[{i}]", h, 1) for i, h in enumerate(hidden)]
     with seeded(seed):
         model = mlp([data.x_train.shape[1], *hidden, 1], activation)

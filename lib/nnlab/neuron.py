@@ -8,14 +8,27 @@ from dataclasses import dataclass
 
 import torch
 
-from .checks import integer, number
+from .checks import finite, float_tensor, integer, number
 from .training import diverged
 
 SATURATION_SLOPE = 0.01  # sigma'(z) below this (|z| > ~4.6): the neuron is saturated, its gradient nearly 0
+MAX_POINTS = 1_000_000   # response() evaluates at most this many inputs
+
+
+def _pre_activation(z: object) -> torch.Tensor:
+    """z as given: a real floating tensor (any float dtype, any shape, ±inf allowed: σ(±inf) = 1 or 0), no NaN."""
+    if not isinstance(z, torch.Tensor):
+        raise TypeError(f"z must be a torch.Tensor, got {type(z).__name__} (use torch.tensor(...))")
+    if not z.is_floating_point():
+        raise TypeError(f"z must hold floating-point numbers, got {z.dtype}; convert it with .double()")
+    if bool(torch.isnan(z).any()):
+        raise ValueError("z contains NaN: bad input data")
+    return z
 
 
 def sigmoid(z: torch.Tensor) -> torch.Tensor:
     """sigma(z) = 1 / (1 + e^-z), elementwise, any shape. Derived in 02_sigmoid_neuron.ipynb."""
+    z = _pre_activation(z)
     return 1.0 / (1.0 + torch.exp(-z))
 
 
@@ -25,11 +38,34 @@ def sigmoid_prime(z: torch.Tensor) -> torch.Tensor:
     return s * (1.0 - s)
 
 
+def _bias(b: object) -> float | torch.Tensor:
+    """A finite number or a 0-d / one-element floating tensor."""
+    if isinstance(b, torch.Tensor):
+        if b.numel() != 1 or b.ndim > 1:
+            raise ValueError(f"b must be a number or a 0-d tensor, got a tensor of shape {tuple(b.shape)}")
+        if not b.is_floating_point():
+            raise TypeError(f"b must hold a floating-point number, got {b.dtype}")
+        return finite("b", b)
+    return number("b", b)
+
+
+def _neuron(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor | float) -> torch.Tensor:
+    return 1.0 / (1.0 + torch.exp(-(x @ w + b)))
+
+
 def neuron(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor | float) -> torch.Tensor:
-    """One sigmoid neuron y = sigma(sum_j w_j x_j + b): x (N, n), w (n,), b scalar -> (N,)."""
-    if x.ndim != 2 or w.ndim != 1 or x.shape[1] != w.shape[0]:
-        raise ValueError(f"expected x of shape (N, n) and w of shape (n,), got {tuple(x.shape)} and {tuple(w.shape)}")
-    return sigmoid(x @ w + b)
+    """One sigmoid neuron y = sigma(sum_j w_j x_j + b): x (N, n), w (n,), b scalar -> (N,).
+
+    x and w are non-empty, finite float32/float64 tensors of one dtype; b a finite number or 0-d tensor.
+    """
+    x = float_tensor("x", x, 2, "(N, n)")
+    w = float_tensor("w", w, 1, "(n,)")
+    if x.shape[1] != w.shape[0]:
+        raise ValueError(f"expected x of shape (N, n) and w of shape (n,), got x {tuple(x.shape)} and w "
+                         f"{tuple(w.shape)}")
+    if x.dtype != w.dtype:
+        raise TypeError(f"x and w must have the same dtype, got {x.dtype} and {w.dtype}")
+    return _neuron(x, w, _bias(b))
 
 
 @dataclass(frozen=True)
@@ -53,7 +89,7 @@ def response(w: float, b: float, x_min: float = -5.0, x_max: float = 5.0, n: int
     x_min, x_max = number("x_min", x_min), number("x_max", x_max)
     if not x_min < x_max:
         raise ValueError(f"need x_min < x_max, got x_min={x_min}, x_max={x_max}")
-    n = integer("n", n, 2)
+    n = integer("n", n, 2, MAX_POINTS)
     x = torch.linspace(x_min, x_max, n, dtype=torch.float64)
     z = w * x + b
     y = sigmoid(z)
@@ -88,16 +124,28 @@ def fit_neuron(x: torch.Tensor, y: torch.Tensor, lr: float = 1.0, steps: int = 5
 
     Before each update the loss about to be stepped on is checked with ``nnlab.training.diverged``.
     """
-    if x.ndim != 2 or y.shape != (x.shape[0],):
-        raise ValueError(f"expected x of shape (N, n) and y of shape (N,), got {tuple(x.shape)} and {tuple(y.shape)}")
+    x = float_tensor("x", x, 2, "(N, n)")
+    if not isinstance(y, torch.Tensor):
+        raise TypeError(f"y must be a torch.Tensor, got {type(y).__name__}")
+    if y.shape != (x.shape[0],):
+        raise ValueError(f"expected x of shape (N, n) and y of shape (N,), got x {tuple(x.shape)} and y "
+                         f"{tuple(y.shape)}")
+    y = float_tensor("y", y)
     lr = number("lr", lr, positive=True)
     steps = integer("steps", steps, 0)
-    w = torch.zeros(x.shape[1], dtype=x.dtype) if w0 is None else w0.clone().to(x.dtype)
+    if w0 is None:
+        w = torch.zeros(x.shape[1], dtype=x.dtype)
+    else:
+        if not isinstance(w0, torch.Tensor):
+            raise TypeError(f"w0 must be a torch.Tensor, got {type(w0).__name__}")
+        if w0.shape != (x.shape[1],):
+            raise ValueError(f"expected w0 of shape ({x.shape[1]},), got {tuple(w0.shape)}")
+        w = float_tensor("w0", w0).clone().to(x.dtype)
     b = number("b0", b0)
     losses = []
     diverged_at = None
     for step in range(steps + 1):
-        y_hat = neuron(x, w, b)                         # (N,)
+        y_hat = _neuron(x, w, b)                        # (N,)
         r = y_hat - y                                   # (N,)
         losses.append(float((r ** 2).mean()))
         if diverged(losses[-1], losses[0]):

@@ -46,7 +46,7 @@ class NetworkResult:
         """
         fit, h = self.fit, self.fit.history
         net = (f"4-{'-'.join(map(str, self.hidden))}-1 {self.activation} ({fit.n_params:,} parameters), "
-               f"{self.optimizer} lr={self.lr:.2g}")
+               f"{self.optimizer} lr={self.lr:.3g}")
         if h.diverged:
             return (f"⚠ Diverged at epoch {approx(h.diverged_at, '.0f')}: {net}; the training loss blew up. "
                     "Lower the learning rate.")
@@ -65,6 +65,11 @@ def explore_network(data: HouseTensors, hidden: list[int], activation: str = "ta
                     optimizer: str = "adam", epochs: int = 60, batch_size: int | None = 256,
                     seed: int = 0) -> NetworkResult:
     """Train mlp([4, *hidden, 1]) on ``data`` (weights and batches seeded by ``seed``) and describe the outcome."""
+    if not isinstance(data, HouseTensors):
+        raise TypeError(f"data must be the HouseTensors of nnlab.ffn.house_tensors(), got {type(data).__name__}")
+    if not isinstance(hidden, (list, tuple)):
+        raise TypeError(f"hidden must be a list of 1 or 2 hidden-layer sizes such as [16], got {hidden!r} "
+                        f"({type(hidden).__name__})")
     integer("number of hidden layers", len(hidden), *BOUNDS["layers"])
     hidden = tuple(integer(f"hidden[{i}]", h, *BOUNDS["hidden"]) for i, h in enumerate(hidden))
     choice("activation", activation, ACTIVATION_CHOICES)

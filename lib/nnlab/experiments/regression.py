@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..checks import integer, number
-from ..data import load_houses
+from ..checks import choice, integer, number
+from ..data import NUMERIC_COLUMNS, load_houses
 from ..regression import DescentPath, Standardizer, add_bias, gradient_descent, least_squares, max_stable_lr, mse
 from ..report import approx
 
@@ -30,6 +30,7 @@ class SurfaceProblem:
 
 def surface_problem(feature: str = "livingArea") -> SurfaceProblem:
     """Build the explorer's problem from the training split of the houses data."""
+    choice("feature", feature, NUMERIC_COLUMNS[1:])     # any numeric column but the price itself
     houses = load_houses(features=(feature,))
     xb = add_bias(Standardizer.fit(houses.x_train).transform(houses.x_train))
     theta = least_squares(xb, houses.y_train)
@@ -73,6 +74,8 @@ class DescentResult:
 
 def explore_descent(problem: SurfaceProblem, lr: float, steps: int) -> DescentResult:
     """Gradient descent on ``problem`` from theta = (0, 0) with learning rate lr for ``steps`` steps."""
+    if not isinstance(problem, SurfaceProblem):
+        raise TypeError(f"problem must be a SurfaceProblem (from surface_problem()), got {type(problem).__name__}")
     lr = number("lr", lr, *BOUNDS["lr"])
     steps = integer("steps", steps, *BOUNDS["steps"])
     return DescentResult(problem, lr, steps, gradient_descent(problem.xb, problem.y, lr, steps))

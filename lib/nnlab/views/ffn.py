@@ -7,10 +7,27 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 
+from ..checks import choice, integer, number
 from ..experiments.ffn import ACTIVATION_CHOICES, BOUNDS, OPTIMIZER_CHOICES, explore_network
-from ..ffn import house_tensors
+from ..ffn import house_tensors, param_count
 from .training import plot_losses
 from .widgets import Panel, int_slider, log_slider
+
+LR_READOUT = ".3g"   # the learning rate's slider readout: 3 significant digits (1.78e-4 reads 0.000178)
+
+
+def _highlight(highlight: object, sizes: list[int]) -> list[tuple[int, int]]:
+    """(l, i) pairs with 0 <= l < L and 0 <= i < sizes[l + 1]: the weights into unit i of layer l + 1."""
+    if isinstance(highlight, (str, bytes)) or not isinstance(highlight, Sequence):
+        raise TypeError(f"highlight must be a list of (layer, unit) pairs, got {type(highlight).__name__}")
+    pairs = []
+    for k, pair in enumerate(highlight):
+        if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence) or len(pair) != 2:
+            raise ValueError(f"highlight[{k}] must be a (layer, unit) pair, got {pair!r}")
+        l = integer(f"highlight[{k}] layer", pair[0], 0, len(sizes) - 2)
+        i = integer(f"highlight[{k}] unit", pair[1], 0, sizes[l + 1] - 1)
+        pairs.append((l, i))
+    return pairs
 
 HIGHLIGHT_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7")
 
@@ -24,9 +41,15 @@ def plot_network_diagram(sizes: Sequence[int] = (4, 5, 3, 1),
     in colour, e.g. the three equations of notebook 03 for the default 4-5-3-1 network.
     Each arrow is an annotation in ``ax.texts``; there are sum n_l n_{l+1} of them.
     """
-    sizes = list(sizes)
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+        raise TypeError(f"sizes must be a list of layer sizes such as (4, 5, 3, 1), got {sizes!r}")
+    param_count(list(sizes))            # the same check as every network: >= 2 positive integer sizes
+    sizes = [int(n) for n in sizes]
+    highlight = _highlight(highlight, sizes)
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.1))
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
     last, tallest = len(sizes) - 1, max(sizes)
     pos = [[(l, (n - 1) / 2 - i) for i in range(n)] for l, n in enumerate(sizes)]  # pos[l][i]: unit i+1 of layer l+1
     hot = {pair: HIGHLIGHT_COLOURS[k % len(HIGHLIGHT_COLOURS)] for k, pair in enumerate(highlight)}
@@ -69,23 +92,36 @@ def plot_network_diagram(sizes: Sequence[int] = (4, 5, 3, 1),
 
 def network_explorer(hidden1: int = 16, hidden2: int = 0, activation: str = "tanh", lr: float = 1e-2,
                      optimizer: str = "adam", epochs: int = 60) -> Panel:
-    """The notebook-03 widget: layer sizes, activation, learning rate, optimizer, epochs -> retrain and redraw."""
+    """The notebook-03 widget: layer sizes, activation, learning rate, optimizer, epochs -> retrain and redraw.
+
+    A setting the explorer refuses (e.g. a slider moved past its bounds) shows as a ⚠ status line.
+    """
+    lo, hi = BOUNDS["hidden"]
+    hidden1, hidden2 = integer("hidden1", hidden1, lo, hi), integer("hidden2", hidden2, 0, hi)
+    choice("activation", activation, ACTIVATION_CHOICES)
+    lr = number("lr", lr, *BOUNDS["lr"])
+    choice("optimizer", optimizer, OPTIMIZER_CHOICES)
+    epochs = integer("epochs", epochs, *BOUNDS["epochs"])
     data = house_tensors()
 
     def update(hidden1: int, hidden2: int, activation: str, lr: float, optimizer: str, epochs: int):
         result = explore_network(data, [hidden1] + ([hidden2] if hidden2 > 0 else []), activation, lr, optimizer,
                                  epochs)
         fig, ax = plt.subplots()
-        plot_losses(result.fit.history, ax, unit="MSE of standardised price",
-                    title="Training vs validation loss: watch the gap")
-        fig.tight_layout()
+        try:
+            plot_losses(result.fit.history, ax, unit="MSE of standardised price",
+                        title="Training vs validation loss: watch the gap")
+            fig.tight_layout()
+        except Exception:
+            plt.close(fig)       # a figure that could not be drawn is not left open in pyplot
+            raise
         return fig, result.status()
 
-    lo, hi = BOUNDS["hidden"]
     controls = {"hidden1": int_slider("hidden layer 1", hidden1, lo, hi),
                 "hidden2": int_slider("hidden layer 2 (0 = none)", hidden2, 0, hi),
                 "activation": W.Dropdown(options=ACTIVATION_CHOICES, value=activation, description="activation"),
                 "lr": log_slider("learning rate", lr, *BOUNDS["lr"]),
                 "optimizer": W.Dropdown(options=OPTIMIZER_CHOICES, value=optimizer, description="optimizer"),
                 "epochs": int_slider("epochs", epochs, *BOUNDS["epochs"])}
+    controls["lr"].readout_format = LR_READOUT
     return Panel(controls, update, title="Train a feedforward net on the houses")

@@ -6,6 +6,7 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..checks import number, string
 from ..experiments.neuron import BOUNDS, explore_neuron
 from ..neuron import Response
 from .widgets import Panel, float_slider
@@ -15,6 +16,8 @@ def plot_neuron_diagram(ax: Axes | None = None) -> Axes:
     """The unit read left to right: inputs x_j, weights w_j, the sum with bias b into z, the sigmoid, the output."""
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 3.1))
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
     link = dict(arrowstyle="-|>", color="#555555", lw=1.2, shrinkA=15, shrinkB=17)
     for yj, j in [(3, "1"), (2, "2"), (0, "n")]:
         ax.annotate("", xy=(3, 1.5), xytext=(0, yj), arrowprops=link)
@@ -63,6 +66,9 @@ class ResponsePlot:
 
     def draw(self, r: Response, title: str = "") -> Figure:
         """Show response r: output, slope, the 0.5 crossing and the saturated parts (shaded); return the figure."""
+        if not isinstance(r, Response):
+            raise TypeError(f"r must be a Response (from nnlab.neuron.response), got {type(r).__name__}")
+        string("title", title)
         x = r.x.numpy()
         self.y_line.set_data(x, r.y.numpy())
         self.slope_line.set_data(x, r.slope.numpy())
@@ -81,7 +87,12 @@ class ResponsePlot:
 
 
 def neuron_explorer(w: float = 1.0, b: float = 0.0, x_range: float = 5.0) -> Panel:
-    """The notebook-02 widget: sliders for w, b and the input range (±x_range)."""
+    """The notebook-02 widget: sliders for w, b and the input range (±x_range).
+
+    A setting the explorer refuses (e.g. a slider moved past its bounds) shows as a ⚠ status line.
+    """
+    w, b = number("w", w, *BOUNDS["w"]), number("b", b, *BOUNDS["b"])
+    x_range = number("x_range", x_range, *BOUNDS["x_range"])
     canvas = ResponsePlot()
 
     def update(w: float, b: float, x_range: float):

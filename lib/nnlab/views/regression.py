@@ -5,9 +5,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..checks import integer, number, string
 from ..experiments.regression import BOUNDS, DescentResult, SurfaceProblem, explore_descent, surface_problem
 from ..regression import loss_surface
 from .widgets import Panel, int_slider, log_slider
+
+LR_READOUT = ".3g"   # the learning rate's slider readout: 3 significant digits (1.78e-4 reads 0.000178)
+
+
+def _result(result: object) -> DescentResult:
+    if not isinstance(result, DescentResult):
+        raise TypeError(f"result must be a DescentResult (from explore_descent), got {type(result).__name__}")
+    return result
 
 
 class DescentPlot:
@@ -17,6 +26,9 @@ class DescentPlot:
     """
 
     def __init__(self, problem: SurfaceProblem, title: str = "") -> None:
+        if not isinstance(problem, SurfaceProblem):
+            raise TypeError(f"problem must be a SurfaceProblem (from surface_problem()), got {type(problem).__name__}")
+        string("title", title)
         ws, bs = problem.theta_star
         w = np.linspace(ws - 1.6 * abs(ws) - 20, ws + 1.6 * abs(ws) + 20, 50)
         b = np.linspace(-40, bs + 1.4 * abs(bs), 50)
@@ -39,6 +51,7 @@ class DescentPlot:
 
     def draw(self, result: DescentResult) -> Figure:
         """Show this run's path and losses; returns the (same) figure."""
+        result = _result(result)
         w0, w1, b0, b1 = self.bounds
         p = result.descent.path
         inside = (p[:, 0] > w0) & (p[:, 0] < w1) & (p[:, 1] > b0) & (p[:, 1] < b1)
@@ -52,11 +65,15 @@ class DescentPlot:
 
 def plot_descent(result: DescentResult, title: str = "") -> Figure:
     """Contours of the MSE surface with the descent path (left) and the loss per step (right)."""
-    return DescentPlot(result.problem, title).draw(result)
+    return DescentPlot(_result(result).problem, title).draw(result)
 
 
 def descent_explorer(lr: float = 0.1, steps: int = 30) -> Panel:
-    """The notebook-01 widget: sliders for learning rate (log) and steps over the loss surface."""
+    """The notebook-01 widget: sliders for learning rate (log) and steps over the loss surface.
+
+    A setting the explorer refuses (e.g. a slider moved past its bounds) shows as a ⚠ status line.
+    """
+    lr, steps = number("lr", lr, *BOUNDS["lr"]), integer("steps", steps, *BOUNDS["steps"])
     problem = surface_problem()
     canvas = DescentPlot(problem)
 
@@ -66,4 +83,5 @@ def descent_explorer(lr: float = 0.1, steps: int = 30) -> Panel:
 
     controls = {"lr": log_slider("learning rate", lr, *BOUNDS["lr"]),
                 "steps": int_slider("steps", steps, *BOUNDS["steps"])}
+    controls["lr"].readout_format = LR_READOUT
     return Panel(controls, update, title="Gradient descent on the MSE surface")

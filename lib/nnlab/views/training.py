@@ -6,6 +6,7 @@ import math
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 
+from ..checks import number, string
 from ..training import History
 
 
@@ -15,8 +16,17 @@ def plot_losses(hist: History, ax: Axes | None = None, scale: float = 1.0, unit:
 
     A loss that blew up (inf or NaN, after a divergence) is left out of the curve.
     """
+    if not isinstance(hist, History):
+        raise TypeError(f"hist must be a History (from nnlab.training.train), got {type(hist).__name__}")
+    if not hist.train:
+        raise ValueError("hist has no losses to plot (an empty History)")
+    scale = number("scale", scale, positive=True)
+    string("unit", unit)
+    string("title", title)
     if ax is None:
         _, ax = plt.subplots()
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
 
     def shown(losses: list[float]) -> list[float]:
         return [v * scale if math.isfinite(v) else math.nan for v in losses]
