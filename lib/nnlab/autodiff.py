@@ -16,10 +16,21 @@ from collections.abc import Callable
 
 import numpy as np
 
+from . import checks
+
 if TYPE_CHECKING:
     import torch
 
 ArrayLike = np.ndarray | float | int | list
+
+
+def _leaf_data(name: str, data: ArrayLike) -> np.ndarray:
+    """The array of a leaf tensor: real, finite, non-empty numbers; float32/float64 kept, integers -> float64."""
+    arr = checks.real_array(name, data)
+    if arr.dtype.kind == "f" and arr.dtype not in (np.float32, np.float64):
+        raise TypeError(f"{name} must be float32 or float64 (or integers, made float64), got {arr.dtype}")
+    checks.finite(name, checks.non_empty(name, arr))
+    return arr if arr.dtype.kind == "f" else arr.astype(np.float64)
 
 
 def _unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -65,8 +76,14 @@ class Tensor:
 
     def __init__(self, data: ArrayLike, requires_grad: bool = True, _parents: tuple[Tensor, ...] = (),
                  _op: str = "", label: str = "") -> None:
-        data = np.asarray(data)
-        self.data = data if np.issubdtype(data.dtype, np.floating) else data.astype(np.float64)
+        if _parents:                            # an operation's result: its data comes from checked tensors
+            data = np.asarray(data)
+            self.data = data if np.issubdtype(data.dtype, np.floating) else data.astype(np.float64)
+        else:                                   # a leaf: the numbers a learner gives are checked here
+            self.data = _leaf_data("data", data)
+            requires_grad = checks.flag("requires_grad", requires_grad)
+            if not isinstance(label, str):
+                raise TypeError(f"label must be a str, got {label!r} ({type(label).__name__})")
         self.requires_grad = requires_grad
         self.grad: np.ndarray | None = None
         self._parents = _parents
@@ -79,11 +96,13 @@ class Tensor:
     ndim = property(lambda self: self.data.ndim)
 
     def __repr__(self) -> str:
-        return f"Tensor(shape={self.shape}, op={self._op or 'leaf'!r})" if self.data.size > 1 else \
+        return f"Tensor(shape={self.shape}, op={self._op or 'leaf'!r})" if self.data.size != 1 else \
                f"Tensor({self.data.item():.4g}, op={self._op or 'leaf'!r})"
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python float."""
+        if self.data.size != 1:
+            raise ValueError(f"item() needs a one-element tensor, got shape {self.shape}")
         return float(self.data.item())
 
     def _accumulate(self, grad: np.ndarray) -> None:
@@ -101,7 +120,10 @@ class Tensor:
     def _lift(other: Tensor | ArrayLike, like: Tensor) -> Tensor:
         if isinstance(other, Tensor):
             return other
-        return Tensor(np.asarray(other, dtype=like.data.dtype), requires_grad=False)
+        data = checks.finite("other", checks.real_array("other", other)).astype(like.data.dtype, copy=False)
+        lifted = Tensor(1.0, requires_grad=False)   # a constant leaf, its data already checked
+        lifted.data = data
+        return lifted
 
     # --- operations: forward value + how to send the gradient back -----------------------------
     def __add__(self, other: Tensor | ArrayLike) -> Tensor:
@@ -125,8 +147,9 @@ class Tensor:
         return out
 
     def __pow__(self, exponent: float) -> Tensor:
-        if not isinstance(exponent, (int, float)):
-            raise ValueError(f"pow takes a constant int or float exponent, got {type(exponent).__name__}")
+        if isinstance(exponent, Tensor):
+            raise ValueError("pow takes a constant int or float exponent, got Tensor")
+        checks.number("exponent", exponent)         # a real, finite number (not a bool); its own value is used
         out = self._child(self.data ** exponent, (self,), f"**{exponent:g}")
 
         def _backward(grad: np.ndarray) -> None:
@@ -158,6 +181,8 @@ class Tensor:
 
     def sum(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
         """Sum over ``axis`` (all axes when None)."""
+        self._check_axis(axis)
+        keepdims = checks.flag("keepdims", keepdims)
         out = self._child(np.sum(self.data, axis=axis, keepdims=keepdims), (self,), "sum")
 
         def _backward(grad: np.ndarray) -> None:
@@ -168,10 +193,15 @@ class Tensor:
 
     def mean(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
         """Mean over ``axis`` (all axes when None): the sum times 1/count."""
-        if axis is not None and not isinstance(axis, int):
+        if isinstance(axis, (tuple, list)):
             raise ValueError(f"mean takes one int axis or None, got {axis!r}")
+        self._check_axis(axis)
         count = self.data.size if axis is None else self.shape[axis]
         return self.sum(axis, keepdims) * (1.0 / count)
+
+    def _check_axis(self, axis: int | None) -> None:
+        if axis is not None:
+            checks.integer("axis", axis, -self.ndim, self.ndim - 1)
 
     def _unary(self, value: np.ndarray, local_grad: Callable[[], np.ndarray], op: str) -> Tensor:
         out = self._child(value, (self,), op)
@@ -192,9 +222,9 @@ class Tensor:
         return self._unary(t, lambda: 1.0 - t * t, "tanh")
 
     def relu(self) -> Tensor:
-        """max(x, 0) elementwise; local derivative 1 where x > 0, else 0."""
+        """max(x, 0) elementwise (NaN stays NaN, as in torch); local derivative 1 where x > 0, else 0."""
         mask = self.data > 0
-        return self._unary(np.where(mask, self.data, 0.0).astype(self.data.dtype),
+        return self._unary(np.where(self.data <= 0, 0.0, self.data).astype(self.data.dtype),
                            lambda: mask.astype(self.data.dtype), "relu")
 
     # --- the rest follows from the operations above ------------------------------------------------
@@ -246,10 +276,16 @@ class Tensor:
         Intermediate results drop their gradient once it has been passed on (saves memory), unless
         ``retain_grads`` is True (to inspect or draw them).
         """
+        retain_grads = checks.flag("retain_grads", retain_grads)
         if grad is None:
             if self.data.size != 1:
                 raise ValueError(f"backward() without a gradient needs a one-element tensor, got shape {self.shape}")
             grad = np.ones_like(self.data)
+        else:
+            grad = checks.finite("grad", checks.real_array("grad", grad))
+            if grad.size != self.data.size:
+                raise ValueError(f"grad must have this tensor's shape: got {grad.shape} for a tensor of shape "
+                                 f"{self.shape}")
         order = self.topological_order()
         for node in order:
             if node._parents:                  # intermediate results start fresh at each backward pass
@@ -270,7 +306,12 @@ class Tensor:
 # --- a bridge to torch modules (used by the notebook, the tests and the benchmark) ---------------------
 def parameters_of(model: torch.nn.Module) -> dict[str, Tensor]:
     """Copies of the model's parameters as Tensors (same names, shapes and dtype) that require gradients."""
-    return {name: Tensor(p.detach().cpu().numpy().copy(), label=name) for name, p in model.named_parameters()}
+    from torch import nn
+
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
+    return {name: Tensor(_leaf_data(f"parameter {name}", p.detach().cpu().numpy().copy()), label=name)
+            for name, p in model.named_parameters()}
 
 
 def forward(model: torch.nn.Module, params: dict[str, Tensor], x: Tensor) -> Tensor:
@@ -279,8 +320,25 @@ def forward(model: torch.nn.Module, params: dict[str, Tensor], x: Tensor) -> Ten
 
     from .backprop import layers
 
+    blocks = layers(model)
+    if not isinstance(params, dict):
+        raise TypeError(f"params must be a dict of Tensors (see parameters_of), got {type(params).__name__}")
+    for name, p in model.named_parameters():
+        if name not in params:
+            raise ValueError(f"params has no {name!r}: it needs one Tensor per model parameter "
+                             f"({', '.join(n for n, _ in model.named_parameters())}); see parameters_of(model)")
+        if not isinstance(params[name], Tensor):
+            raise TypeError(f"params[{name!r}] must be a Tensor, got {type(params[name]).__name__}")
+        if params[name].shape != tuple(p.shape):
+            raise ValueError(f"params[{name!r}] has shape {params[name].shape}, the model's parameter has shape "
+                             f"{tuple(p.shape)}")
+    if not isinstance(x, Tensor):
+        raise TypeError(f"x must be a Tensor, got {type(x).__name__} (wrap it: Tensor(x, requires_grad=False))")
+    first = next(b for _, b in blocks if isinstance(b, nn.Linear))
+    if x.ndim != 2 or x.shape[1] != first.in_features:
+        raise ValueError(f"x must have shape (B, {first.in_features}), got {x.shape}")
     h = x
-    for name, block in layers(model):
+    for name, block in blocks:
         if isinstance(block, nn.Linear):
             h = h @ params[f"{name}.weight"].T                    # (B, in) @ (in, out)
             if block.bias is not None:

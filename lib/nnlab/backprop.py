@@ -18,16 +18,18 @@ import torch
 import torch.nn as nn
 
 SUPPORTED = (nn.Linear, nn.Sigmoid, nn.Tanh, nn.ReLU, nn.Identity)
+ACTIVATIONS = (nn.Sigmoid, nn.Tanh, nn.ReLU, nn.Identity)
 
 
 def layers(model: nn.Module) -> list[tuple[str, nn.Module]]:
     """The blocks of ``model`` in forward order as (name, module) pairs: its children, in the order they were made.
 
-    ValueError for a module without children, for an unsupported child, or without any nn.Linear.
-    (Whether ``model.forward`` really runs them in this order is checked by ``loss_and_gradients``.)
+    TypeError for anything but an nn.Module; ValueError for a module without children, for an unsupported child,
+    or without any nn.Linear. (Whether ``model.forward`` really runs them in this order is checked by
+    ``loss_and_gradients``.)
     """
     if not isinstance(model, nn.Module):
-        raise ValueError(f"expected an nn.Module, got {type(model).__name__}")
+        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
     blocks = list(model.named_children())
     if not blocks:
         raise ValueError(f"{type(model).__name__} has no child layers: backprop needs a network whose children are "
@@ -76,6 +78,15 @@ def local_backward(block: nn.Module, delta: torch.Tensor, out: torch.Tensor) -> 
 
     The readable reference of ``_local_backward_fast`` (tests hold the two bitwise equal).
     """
+    from . import checks    # here, not at the top: importing backprop loads no other course module
+
+    if not isinstance(block, ACTIVATIONS):
+        raise TypeError(f"block must be an activation ({', '.join(b.__name__ for b in ACTIVATIONS)}), "
+                        f"got {type(block).__name__}")
+    for name, t in (("delta", delta), ("out", out)):
+        if not isinstance(t, torch.Tensor):
+            raise TypeError(f"{name} must be a torch tensor, got {type(t).__name__}")
+    checks.same_shape("delta", delta, "out", out)       # (B, n) each: a mismatch would broadcast silently
     if isinstance(block, nn.Sigmoid):
         return delta * (out * (1 - out))        # sigma' = s (1 - s)
     if isinstance(block, nn.Tanh):
@@ -103,11 +114,18 @@ def loss_and_gradients(model: nn.Module, x: torch.Tensor,
                        y: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
     """MSE loss mean((model(x) - y)^2) (a 0-d tensor) and its gradients keyed like model.named_parameters().
 
-    x: (B, in_features), y: (B, out_features), same dtype as the parameters. No autograd is used.
+    x: (B, in_features), y: (B, out_features), same dtype as the parameters, real and finite. No autograd is used.
     """
     blocks = layers(model)
     if not isinstance(x, torch.Tensor) or not isinstance(y, torch.Tensor):
         raise ValueError(f"x and y must be torch tensors, got {type(x).__name__} and {type(y).__name__}")
+    from . import checks    # here, not at the top: importing backprop loads no other course module
+
+    if x.ndim != 2:                                     # before the order check, which runs the model on x[:1]
+        _check_inputs(blocks, x, y)
+    checks.non_empty("x", x)                            # an empty batch has no mean loss (0/0)
+    checks.finite("x", x)
+    checks.finite("y", y)                               # NaN in the data is bad data, not a gradient
     grads: dict[str, torch.Tensor] = {}
     with torch.no_grad():
         _check_forward_order(model, blocks, x)

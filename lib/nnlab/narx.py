@@ -33,6 +33,55 @@ def _check_orders(na: int, nb: int) -> tuple[int, int]:
     return checks.integer("na", na, 1), checks.integer("nb", nb, 0)
 
 
+def _check_model(model: nn.Module | np.ndarray, na: int, nb: int) -> nn.Module | np.ndarray:
+    """A net (a NarxNet must have these orders) or a finite ARX theta (na+nb+2,) as a float64 array."""
+    if isinstance(model, nn.Module):
+        if isinstance(model, NarxNet) and (model.na, model.nb) != (na, nb):
+            raise ValueError(f"model is a NarxNet for na={model.na}, nb={model.nb}, but na={na}, nb={nb} were given")
+        return model
+    if not isinstance(model, (np.ndarray, list, tuple)):
+        raise TypeError(f"model must be an ARX theta (a numpy array from fit_arx) or a net (nn.Module), "
+                        f"got {type(model).__name__}")
+    theta = checks.finite("model", checks.real_array("model", model)).astype(np.float64, copy=False)
+    if theta.shape != (na + nb + 2,):
+        raise ValueError(f"ARX theta must have shape ({na + nb + 2},) for na={na}, nb={nb}, got {theta.shape}")
+    return theta
+
+
+def _check_windows(u: torch.Tensor, y_init: torch.Tensor, na: int, nb: int, model: nn.Module) -> None:
+    """u (B, L), y_init (B, n0) for a free run: finite torch tensors of the model's dtype, n0 >= max(na, nb), L > n0."""
+    for name, t in (("u", u), ("y_init", y_init)):
+        if not isinstance(t, torch.Tensor):
+            raise TypeError(f"{name} must be a torch tensor, got {type(t).__name__}")
+    if u.ndim != 2 or y_init.ndim != 2 or u.shape[0] != y_init.shape[0] or y_init.shape[1] < max(na, nb):
+        raise ValueError(f"expected u (B, L) and y_init (B, n0 >= {max(na, nb)}), got {tuple(u.shape)}, "
+                         f"{tuple(y_init.shape)}")
+    n0 = y_init.shape[1]
+    if u.shape[1] <= n0:
+        raise ValueError(f"u must be longer than the n0 = {n0} initial outputs, got {u.shape[1]} samples per window: "
+                         "there is nothing to simulate")
+    checks.non_empty("u", u)
+    dtype = next((p.dtype for p in model.parameters()), None)
+    if dtype is not None and (u.dtype != dtype or y_init.dtype != dtype):
+        raise ValueError(f"u and y_init must have the model's dtype {dtype}, got {u.dtype} and {y_init.dtype}")
+    checks.finite("u", u)
+    checks.finite("y_init", y_init)
+
+
+def _refuse_constant(name: str, a: np.ndarray) -> None:
+    if a.size and np.ptp(a) == 0:
+        raise ValueError(f"{name} is constant (every sample is {a[0]:g}): a constant signal cannot be standardised "
+                         f"(its standard deviation is 0) and shows nothing of the system's dynamics; "
+                         f"give a record whose {name} varies")
+
+
+def _record_signals(name: str, record) -> tuple[np.ndarray, np.ndarray]:
+    if not (hasattr(record, "u") and hasattr(record, "y")):
+        raise TypeError(f"{name} must be a Record (with .u and .y), e.g. load_record('cascaded_tanks', 'train'), "
+                        f"got {type(record).__name__}")
+    return record.u, record.y
+
+
 def _pair(u: np.ndarray, y: np.ndarray, na: int, nb: int) -> tuple[np.ndarray, np.ndarray]:
     _check_orders(na, nb)
     u, y = check_signal(u, "u"), check_signal(y, "y")
@@ -74,19 +123,34 @@ class NarxNet(nn.Module):
         super().__init__()
         na, nb = _check_orders(na, nb)
         hidden = checks.integer("hidden", hidden, 1)
+        delta, linear = checks.flag("delta", delta), checks.flag("linear", linear)
         p = na + nb + 1
+        for name, given in (("z_mean", z_mean), ("z_std", z_std)):
+            if given is not None:
+                a = checks.finite(name, checks.real_array(name, given))
+                if a.shape != (p,):
+                    raise ValueError(f"{name} must have shape ({p},) for na={na}, nb={nb}, got {a.shape}")
+                if name == "z_std" and not (a > 0).all():
+                    raise ValueError(f"z_std must be > 0 in every column (it divides z), got {a.tolist()}")
+        y_mean, y_std = checks.number("y_mean", y_mean), checks.number("y_std", y_std, positive=True)
         self.na, self.nb, self.hidden, self.delta = na, nb, hidden, delta
         self.net = mlp([p, hidden, 1], activation="tanh")
         self.linear = nn.Linear(p, 1, bias=False) if linear else None
         z_mean = torch.zeros(p) if z_mean is None else torch.as_tensor(z_mean, dtype=torch.float32)
         self.register_buffer("z_mean", z_mean)
         self.register_buffer("z_std", torch.ones(p) if z_std is None else torch.as_tensor(z_std, dtype=torch.float32))
-        self.register_buffer("y_mean", torch.tensor(float(y_mean)))
-        self.register_buffer("y_std", torch.tensor(float(y_std)))
+        self.register_buffer("y_mean", torch.tensor(y_mean))
+        self.register_buffer("y_std", torch.tensor(y_std))
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """z (B, na+nb+1) -> y^ (B,). Values are not checked here: a free run feeds back its own (maybe diverging)
+        outputs, which must come out as inf/NaN, never as an error."""
+        if not isinstance(z, torch.Tensor):
+            raise TypeError(f"z must be a torch tensor, got {type(z).__name__}")
         if z.ndim != 2 or z.shape[1] != self.na + self.nb + 1:
             raise ValueError(f"expected z of shape (B, {self.na + self.nb + 1}), got {tuple(z.shape)}")
+        if z.dtype != self.z_mean.dtype:
+            raise ValueError(f"z must have the net's dtype {self.z_mean.dtype}, got {z.dtype}")
         zn = (z - self.z_mean) / self.z_std
         out = self.net(zn) if self.linear is None else self.net(zn) + self.linear(zn)
         out = out.squeeze(-1) * self.y_std + self.y_mean
@@ -100,6 +164,7 @@ class NarxNet(nn.Module):
         the plain loop of ``unroll(..., fast=False)`` just below, which calls the net once per step; the tests
         hold the two equal (float32 rounding) for every combination of ``delta`` and ``linear``.
         """
+        _check_windows(u, y_init, self.na, self.nb, self)
         na, nb, n0, length = self.na, self.nb, y_init.shape[1], u.shape[1]
         lin1, lin2 = self.net[0], self.net[2]
         w = lin1.weight / self.z_std                                   # (H, p): normalisation folded in
@@ -134,10 +199,12 @@ def unroll(model: nn.Module, u: torch.Tensor, y_init: torch.Tensor, na: int, nb:
     Step k builds z(k) from the last na outputs (measured, then the model's own) and u(k..k-nb), then appends
     y^(k) = model(z(k)). A NarxNet takes its faster equivalent path unless ``fast=False``.
     """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a net (nn.Module), got {type(model).__name__}")
+    na, nb = _check_orders(na, nb)
+    fast = checks.flag("fast", fast)
+    _check_windows(u, y_init, na, nb, model)
     n0 = y_init.shape[1]
-    if n0 < max(na, nb) or u.ndim != 2 or y_init.ndim != 2 or u.shape[0] != y_init.shape[0]:
-        raise ValueError(f"expected u (B, L) and y_init (B, n0 >= {max(na, nb)}), got {tuple(u.shape)}, "
-                         f"{tuple(y_init.shape)}")
     if fast and isinstance(model, NarxNet) and (model.na, model.nb) == (na, nb):
         return model.free_run(u, y_init)
     # the plain loop: the readable reference of NarxNet.free_run
@@ -158,10 +225,11 @@ def simulate(model: nn.Module | np.ndarray, u: np.ndarray, y_init: np.ndarray, n
     input u (T,) and the n0 initial outputs are used; an unstable model returns non-finite values, never raises.
     """
     na, nb = _check_orders(na, nb)
+    model = _check_model(model, na, nb)
     u = check_signal(u, "u")
-    y_init = np.asarray(y_init, dtype=np.float64).ravel()
+    y_init = checks.finite("y_init", checks.real_array("y_init", y_init)).astype(np.float64).ravel()
     n0 = y_init.size
-    if n0 < max(na, nb) or n0 > u.size or not np.isfinite(y_init).all():
+    if n0 < max(na, nb) or n0 > u.size:
         raise ValueError(f"y_init must hold n0 finite outputs with max(na, nb) = {max(na, nb)} <= n0 <= {u.size}, "
                          f"got {n0}")
     if isinstance(model, nn.Module):
@@ -170,9 +238,7 @@ def simulate(model: nn.Module | np.ndarray, u: np.ndarray, y_init: np.ndarray, n
             yt = torch.as_tensor(y_init, dtype=torch.float32)[None]
             rest = unroll(model, ut, yt, na, nb)[0].double().numpy()
         return np.concatenate([y_init, rest])
-    theta = np.asarray(model, dtype=np.float64)
-    if theta.shape != (na + nb + 2,):
-        raise ValueError(f"ARX theta must have shape ({na + nb + 2},) for na={na}, nb={nb}, got {theta.shape}")
+    theta = model
     a, b, c = theta[:na].tolist(), theta[na:na + nb + 1].tolist(), float(theta[-1])
     y = y_init.tolist() + [0.0] * (u.size - n0)
     ul = u.tolist()
@@ -192,12 +258,13 @@ def simulate(model: nn.Module | np.ndarray, u: np.ndarray, y_init: np.ndarray, n
 def predict_one_step(model: nn.Module | np.ndarray, u: np.ndarray, y: np.ndarray, na: int, nb: int) -> np.ndarray:
     """One-step-ahead predictions (T,) from MEASURED past outputs; the first max(na, nb) entries copy y."""
     z, _ = regressors(u, y, na, nb)
+    model = _check_model(model, na, nb)
     if isinstance(model, nn.Module):
         with torch.no_grad():
             pred = model(torch.as_tensor(z, dtype=torch.float32)).double().numpy()
     else:
-        pred = z @ np.asarray(model)[:-1] + np.asarray(model)[-1]
-    return np.concatenate([np.asarray(y, dtype=np.float64)[:max(na, nb)], pred])
+        pred = z @ model[:-1] + model[-1]
+    return np.concatenate([check_signal(y, "y")[:max(na, nb)], pred])
 
 
 
@@ -217,6 +284,14 @@ class NarxFit:
     simulation: np.ndarray = field(default_factory=lambda: np.empty(0))   # (steps run,), empty without that phase
     diverged_at: tuple[str, int] | None = None
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.net, NarxNet):
+            raise TypeError(f"net must be a NarxNet, got {type(self.net).__name__}")
+        if self.diverged_at is not None and not (isinstance(self.diverged_at, tuple) and len(self.diverged_at) == 2
+                                                 and self.diverged_at[0] in ("one-step", "simulation")):
+            raise ValueError(f"diverged_at must be None or (phase, step) with phase 'one-step' or 'simulation', "
+                             f"got {self.diverged_at!r}")
+
     @property
     def diverged(self) -> bool:
         return self.diverged_at is not None
@@ -229,7 +304,11 @@ def train_one_step(u: np.ndarray, y: np.ndarray, na: int, nb: int, hidden: int =
     na, nb = _check_orders(na, nb)
     steps = checks.integer("steps", steps, 0)
     lr = checks.number("lr", lr, positive=True)
+    seed = checks.integer("seed", seed, 0)
+    delta, linear = checks.flag("delta", delta), checks.flag("linear", linear)
     z, target = regressors(u, y, na, nb)
+    _refuse_constant("u", check_signal(u, "u"))      # the net standardises its inputs: a constant one cannot be
+    _refuse_constant("y", check_signal(y, "y"))
     t = target - z[:, 0] if delta else target                      # what the net itself predicts
     z_scale, t_scale = Standardizer.fit(z), Standardizer.fit(t)
     with training.seeded(seed):
@@ -278,6 +357,8 @@ def train_simulation(fit: NarxFit, u: np.ndarray, y: np.ndarray, horizon: int = 
     batch = checks.integer("batch", batch, 1)
     steps = checks.integer("steps", steps, 0)
     lr = checks.number("lr", lr, positive=True)
+    seed = checks.integer("seed", seed, 0)
+    progress = checks.flag("progress", progress)
     ut, yt = torch.as_tensor(u, dtype=torch.float32), torch.as_tensor(y, dtype=torch.float32)
     idx = torch.arange(n0 + horizon)                               # (L,)
     gen = torch.Generator().manual_seed(seed)                      # the windows' own generator
@@ -309,7 +390,9 @@ def fit_narx(record, na: int = NA, nb: int = NB, hidden: int = 16, simulation: b
     500 full-batch Adam steps on the one-step error, then (``simulation=True``) 150 steps on the free-run error
     over 60-sample horizons. Score ``.net`` with
     rmse(test.y, simulate(fit.net, test.u, test.y[:max(na, nb)], na, nb), skip=test.n_skip)."""
-    fit = train_one_step(record.u, record.y, na, nb, hidden, seed=seed, linear=linear)
+    u, y = _record_signals("record", record)
+    simulation = checks.flag("simulation", simulation)
+    fit = train_one_step(u, y, na, nb, hidden, seed=seed, linear=linear)
     if simulation and not fit.diverged:
-        fit = train_simulation(fit, record.u, record.y, seed=seed)
+        fit = train_simulation(fit, u, y, seed=seed)
     return fit

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..checks import integer
+from ..checks import integer, number
 from ..metrics import n_params, rmse
-from ..narx import fit_arx, predict_one_step, simulate, train_one_step
+from ..narx import _record_signals, fit_arx, predict_one_step, simulate, train_one_step
 from ..report import approx
 
 BOUNDS = {"na": (1, 6), "nb": (0, 6), "hidden": (1, 64)}  # the settings the explorer (and its sliders) accept
@@ -55,15 +55,22 @@ class OrderResult:
         return text
 
 
-def explore_orders(train, test, na: int, nb: int, hidden: int, seed: int = 0) -> OrderResult:
-    """Fit ARX (least squares) and a NARX net (STEPS one-step Adam updates) on the ``train`` Record at orders
-    (na, nb) and ``hidden`` tanh units; free-run both on the ``test`` Record from its first max(na, nb) outputs."""
+def explore_orders(train, test, na: int, nb: int, hidden: int, seed: int = 0, lr: float = 1e-2) -> OrderResult:
+    """Fit ARX (least squares) and a NARX net (STEPS one-step Adam updates, learning rate ``lr``) on the ``train``
+    Record at orders (na, nb) and ``hidden`` tanh units; free-run both on the ``test`` Record from its first
+    max(na, nb) outputs."""
     na, nb = integer("na", na, *BOUNDS["na"]), integer("nb", nb, *BOUNDS["nb"])
     hidden = integer("hidden", hidden, *BOUNDS["hidden"])
-    seed = integer("seed", seed, 0)
+    seed, lr = integer("seed", seed, 0), number("lr", lr, positive=True)
+    u, y = _record_signals("train", train)
+    _record_signals("test", test)
+    n_skip = integer("test.n_skip", getattr(test, "n_skip", None), 0)
     n0 = max(na, nb)
-    theta = fit_arx(train.u, train.y, na, nb)
-    fit = train_one_step(train.u, train.y, na, nb, hidden, steps=STEPS, seed=seed)
+    if len(test.u) <= max(n0, n_skip):
+        raise ValueError(f"the test record has {len(test.u)} samples: too few for a free run from max(na, nb) = "
+                         f"{n0} samples scored after n_skip = {n_skip}")
+    theta = fit_arx(u, y, na, nb)
+    fit = train_one_step(u, y, na, nb, hidden, steps=STEPS, seed=seed, lr=lr)
     y_arx = simulate(theta, test.u, test.y[:n0], na, nb)
     y_narx = simulate(fit.net, test.u, test.y[:n0], na, nb)
     one_step = predict_one_step(fit.net, test.u, test.y, na, nb)

@@ -7,26 +7,48 @@ Used from 05_narx_models.ipynb on; arrays are float64 numpy, time runs along the
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
-from ..checks import finite, integer, non_empty, number
+from ..checks import finite, integer, non_empty, number, real_array
 
 
 def _check_x0(x0: tuple[float, float] | None, default: tuple[float, float]) -> tuple[float, float]:
-    a = np.asarray(default if x0 is None else x0, dtype=np.float64)
+    a = real_array("x0", default if x0 is None else x0).astype(np.float64)
     if a.shape != (2,) or not np.isfinite(a).all():
         raise ValueError(f"x0 must be 2 finite numbers (the initial state), got {x0!r}")
     return float(a[0]), float(a[1])
 
 
 def check_signal(u: np.ndarray, name: str = "u") -> np.ndarray:
-    """Return u as a finite, non-empty float64 array of shape (T,), or raise ValueError saying what is wrong."""
-    a = np.asarray(u, dtype=np.float64)
+    """Return u as a finite, non-empty float64 array of shape (T,), or raise saying what is wrong: TypeError
+    for what is not real numbers (None, strings, complex values), ValueError for a wrong shape, no samples, NaN."""
+    a = real_array(name, u)
     if a.ndim != 1:
         raise ValueError(f"{name} must be a 1-D signal of shape (T,), got shape {a.shape}")
-    return finite(name, non_empty(name, a))
+    return finite(name, non_empty(name, a.astype(np.float64, copy=False)))
+
+
+def _check_states(states: np.ndarray) -> np.ndarray:
+    a = real_array("states", states)
+    if a.ndim != 2 or a.shape[1] != 2:
+        raise ValueError(f"states must have shape (T, 2), got {a.shape}")
+    return finite("states", non_empty("states", a.astype(np.float64, copy=False)))
+
+
+def _check_parameters(sim: CascadedTanks | Duffing) -> None:
+    """Every field of a simulator: finite numbers, ts > 0, integer substeps >= 1 and n_skip >= 0, x0 two numbers."""
+    for f in fields(sim):
+        value = getattr(sim, f.name)
+        if f.name == "substeps":
+            integer("substeps", value, 1)
+        elif f.name == "n_skip":
+            integer("n_skip", value, 0)
+        elif f.name == "x0":
+            _check_x0(value, value)
+        else:
+            number(f.name, value, positive=f.name == "ts")
 
 
 @dataclass(frozen=True)
@@ -56,6 +78,9 @@ class CascadedTanks:
     substeps: int = 4
     n_skip: int = 5
 
+    def __post_init__(self) -> None:
+        _check_parameters(self)
+
     def states(self, u: np.ndarray, x0: tuple[float, float] | None = None) -> np.ndarray:
         """States (T, 2) = (x1(k), x2(k)) at each sample, before the input u(k) acts; u is (T,) in volts."""
         u = check_signal(u)
@@ -81,6 +106,7 @@ class CascadedTanks:
 
     def output(self, states: np.ndarray) -> np.ndarray:
         """Noise-free sensor reading y (T,) in volts from states (T, 2)."""
+        states = _check_states(states)
         return np.minimum(states[:, 1] + self.y_off, self.y_sat)
 
     def simulate(self, u: np.ndarray, x0: tuple[float, float] | None = None) -> np.ndarray:
@@ -89,8 +115,13 @@ class CascadedTanks:
 
     def steady_state(self, u: float) -> tuple[float, float]:
         """Equilibrium (x1, x2) for a constant input u below the overflow level (inflow = outflow in both tanks)."""
+        u = number("u", u)
         inflow = self.k4 * max(u - self.u_off, 0.0)
         x1 = (inflow / self.k1) ** 2
+        if x1 > self.x1_max:
+            u_max = self.u_off + self.k1 * math.sqrt(self.x1_max) / self.k4
+            raise ValueError(f"u must stay below the overflow level u = {u_max:.3f} V for a steady state, got {u:g} "
+                             "(above it the upper tank overflows)")
         return x1, (self.k2 / self.k3) ** 2 * x1
 
 
@@ -113,6 +144,9 @@ class Duffing:
     ts: float = 1.0 / 610.35
     substeps: int = 2
     n_skip: int = 50
+
+    def __post_init__(self) -> None:
+        _check_parameters(self)
 
     def states(self, u: np.ndarray, x0: tuple[float, float] | None = None) -> np.ndarray:
         """States (T, 2) = (y(k), y'(k)) at each sample; u is (T,) in volts; x0 defaults to rest (0, 0)."""
@@ -149,7 +183,10 @@ class Duffing:
 
     def output(self, states: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Measured output y + D (u - u0), shape (T,), from states (T, 2) and input (T,)."""
-        return states[:, 0] + self.d * (np.asarray(u, dtype=np.float64) - self.u0)
+        states, u = _check_states(states), check_signal(u)
+        if u.shape != states.shape[:1]:
+            raise ValueError(f"u must have one sample per row of states, shape ({states.shape[0]},), got {u.shape}")
+        return states[:, 0] + self.d * (u - self.u0)
 
     def simulate(self, u: np.ndarray, x0: tuple[float, float] | None = None) -> np.ndarray:
         """Noise-free measured output (T,) in volts for the input u (T,) in volts."""
@@ -157,6 +194,7 @@ class Duffing:
 
     def energy(self, states: np.ndarray) -> np.ndarray:
         """Mechanical energy per unit mass (T,): v^2/2 + k1 y^2/2 + k2 y^3/3 + k3 y^4/4 (decays when unforced)."""
+        states = _check_states(states)
         p, v = states[:, 0], states[:, 1]
         return 0.5 * v ** 2 + 0.5 * self.k1 * p ** 2 + self.k2 * p ** 3 / 3 + 0.25 * self.k3 * p ** 4
 
@@ -169,10 +207,17 @@ def multisine(n: int, harmonics: np.ndarray | range, std: float, mean: float = 0
     """
     n, periods = integer("n", n, 2), integer("periods", periods, 1)
     std, mean = number("std", std, positive=True), number("mean", mean)
-    h = np.asarray(list(harmonics), dtype=np.int64)
-    if h.size == 0 or h.min() < 1 or h.max() >= n / 2:
-        raise ValueError(f"harmonics must lie in 1..n/2-1 = 1..{(n - 1) // 2}, got {h.min() if h.size else None}"
-                         f"..{h.max() if h.size else None}")
+    seed = integer("seed", seed, 0)
+    if isinstance(harmonics, (str, bytes)) or not hasattr(harmonics, "__iter__"):
+        raise TypeError(f"harmonics must be a sequence of integers, got {type(harmonics).__name__}")
+    h = real_array("harmonics", list(harmonics))
+    if h.size == 0:
+        raise ValueError("harmonics is empty: a multisine needs at least one harmonic")
+    if h.dtype.kind not in "iu":
+        raise TypeError(f"harmonics must be integers (harmonic numbers), got dtype {h.dtype}")
+    h = h.astype(np.int64)
+    if h.ndim != 1 or h.min() < 1 or h.max() >= n / 2:
+        raise ValueError(f"harmonics must lie in 1..n/2-1 = 1..{(n - 1) // 2}, got {h.min()}..{h.max()}")
     phases = np.random.default_rng(seed).uniform(0.0, 2 * np.pi, size=h.size)
     spectrum = np.zeros(n // 2 + 1, dtype=np.complex128)
     spectrum[h] = np.exp(1j * phases)
@@ -184,5 +229,5 @@ def multisine(n: int, harmonics: np.ndarray | range, std: float, mean: float = 0
 def add_noise(y: np.ndarray, std: float, seed: int) -> np.ndarray:
     """y (T,) plus white Gaussian noise of standard deviation ``std`` drawn from ``seed``."""
     y = check_signal(y, "y")
-    std = number("std", std, lo=0.0)
+    std, seed = number("std", std, lo=0.0), integer("seed", seed, 0)
     return y + std * np.random.default_rng(seed).standard_normal(y.size)

@@ -5,11 +5,13 @@ Regenerate all four files with ``python -m nnlab.systems`` (provenance in data/S
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from ..checks import flag, integer, number
 from ..data import DataFileError, read_verified
 from ..data import data_dir as course_data_dir
 from .models import CascadedTanks, Duffing, add_noise, multisine
@@ -69,6 +71,14 @@ class Record:
     n_skip: int          # samples skipped by the simulation-error score (initialisation window)
     units: dict[str, str] = field(default_factory=lambda: dict(UNITS))
 
+    def __post_init__(self) -> None:
+        """Its settings are checked here; its signals where they are used (``check_signal``: shape, NaN, empty), so
+        that a record can carry bad data to the function that must refuse it."""
+        if not isinstance(self.name, str):
+            raise TypeError(f"name must be a str, got {type(self.name).__name__}")
+        number("ts", self.ts, positive=True)
+        integer("n_skip", self.n_skip, 0)
+
     @property
     def t(self) -> np.ndarray:
         """Sample times (T,) in seconds."""
@@ -85,9 +95,15 @@ def _check_name(system: str, split: str) -> None:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
 
 
+def _check_dir(data_dir: str | Path | None) -> None:
+    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
+        raise TypeError(f"data_dir must be a folder path (str or Path) or None, got {type(data_dir).__name__}")
+
+
 def csv_path(system: str, split: str, data_dir: str | Path | None = None) -> Path:
     """<data_dir>/<system>_<split>.csv (default: the course's data folder, nnlab.data.data_dir())."""
     _check_name(system, split)
+    _check_dir(data_dir)
     return Path(data_dir if data_dir is not None else course_data_dir()) / f"{system}_{split}.csv"
 
 
@@ -102,6 +118,9 @@ def generate(system: str, split: str) -> Record:
 
 def to_csv(record: Record, digits: int) -> bytes:
     """The CSV bytes of a record: header time_s,u_V,y_V then one row per sample, fixed decimals, LF endings."""
+    if not isinstance(record, Record):
+        raise TypeError(f"record must be a Record, got {type(record).__name__}")
+    digits = integer("digits", digits, 0, 17)
     lines = [",".join(HEADER)]
     for t, u, y in zip(record.t.tolist(), record.u.tolist(), record.y.tolist()):
         lines.append(f"{t:.7f},{u:.{digits}f},{y:.{digits}f}")
@@ -110,6 +129,7 @@ def to_csv(record: Record, digits: int) -> bytes:
 
 def write_all(data_dir: str | Path | None = None) -> dict[Path, str]:
     """Generate and write every record (default: into the course's data folder); return {path: SHA-256}."""
+    _check_dir(data_dir)
     hashes = {}
     data_dir = Path(data_dir) if data_dir is not None else course_data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -128,6 +148,7 @@ def load_record(system: str, split: str, data_dir: str | Path | None = None, che
     Raises DataFileError (a ValueError) naming the path and the reason if the file is missing, altered or malformed.
     """
     _check_name(system, split)
+    check_sha256 = flag("check_sha256", check_sha256)
     path, spec, sim = csv_path(system, split, data_dir), SPECS[(system, split)], simulator(system)
     rows = read_verified(path, SHA256[(system, split)] if check_sha256 else None, MAX_BYTES, rows=spec.n,
                          restore=RESTORE)

@@ -5,10 +5,16 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 
 from ..autodiff import Tensor
+from ..checks import flag
 
 
 def draw_graph(root: Tensor, ax: Axes | None = None, show_grad: bool = True) -> Axes:
     """Draw the computational graph that produced ``root`` (inputs left, root right); return the Axes."""
+    if not isinstance(root, Tensor):
+        raise TypeError(f"root must be an nnlab.autodiff.Tensor, got {type(root).__name__}")
+    if ax is not None and not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
+    show_grad = flag("show_grad", show_grad)
     order = root.topological_order()
     if len(order) > 40:
         raise ValueError(f"draw_graph is for small expressions (at most 40 tensors), this graph has {len(order)}")

@@ -10,6 +10,8 @@ FORWARD, BACKWARD, PARAMETER = "#0072B2", "#D55E00", "#009E73"   # colour-blind-
 def draw_chain(ax: Axes | None = None) -> Axes:
     """Three layers: z^L flows forward along the top, delta^L backward along the bottom, each dl/dtheta_L
     is read off (dashed) from the delta^{L+1} that has just arrived at the layer's output. Returns the Axes."""
+    if ax is not None and not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 3.2))
 
