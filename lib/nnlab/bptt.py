@@ -15,10 +15,76 @@ from __future__ import annotations
 import torch
 from torch.autograd.function import once_differentiable
 
-from .checks import choice
+from .checks import choice, finite, flag, float_dtype, string
 
 __all__ = ["RNNLayerBPTT", "rnn_layer_bptt", "rnn_bptt_reference", "LSTMLayerBPTT", "lstm_layer_bptt",
            "lstm_bptt_reference"]
+
+
+def _tensor(name: str, x, dtype: torch.dtype | None = None, like: str = "the other tensors") -> torch.Tensor:
+    """A torch tensor of float32 or float64 numbers (of ``dtype`` when given); TypeError otherwise.
+
+    Structure only: finiteness is checked where the data enter (a layer above the first reads activations,
+    and a NaN there is a divergence, not bad data).
+    """
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
+    float_dtype(name, x.dtype)
+    if dtype is not None and x.dtype != dtype:
+        raise TypeError(f"{name} must have the dtype of {like} ({dtype}), got {x.dtype}; convert it with .to({dtype})")
+    return x
+
+
+def _shape(name: str, x: torch.Tensor, expected: tuple[int, ...], legend: str) -> None:
+    """ValueError naming both shapes when x's shape is not ``expected`` (``legend`` names its dimensions)."""
+    if tuple(x.shape) != tuple(expected):
+        raise ValueError(f"{name}: expected shape {tuple(expected)} {legend}, got {tuple(x.shape)}")
+
+
+def _check_layer(gates: int, x, h0, c0, w_ih, w_hh, b_ih, b_hh) -> None:
+    """The shapes and dtypes of one layer's arguments: x (L, N, I), h0 [and c0] (N, H), w_ih (G*H, I),
+    w_hh (G*H, H), biases (G*H,) or both None, with G = ``gates`` (1: RNN, 4: LSTM); c0 None for an RNN."""
+    x = _tensor("x", x)
+    if x.dim() != 3:
+        raise ValueError(f"x must have shape (L, N, input_size), got shape {tuple(x.shape)}")
+    steps, n, n_in = x.shape
+    if steps == 0:
+        raise ValueError(f"x has no time steps (L = 0, shape {tuple(x.shape)}): a sequence needs at least one")
+    if n == 0:
+        raise ValueError(f"x has an empty batch (N = 0, shape {tuple(x.shape)}): give at least one sequence")
+    w_ih = _tensor("w_ih", w_ih, x.dtype)
+    rows = w_ih.shape[0] if w_ih.dim() == 2 else 0
+    if rows == 0 or rows % gates:
+        what = f"{gates} x hidden_size" if gates > 1 else "hidden_size"
+        raise ValueError(f"w_ih: expected shape ({what}, input_size) with input_size={n_in}, got {tuple(w_ih.shape)}")
+    size = rows // gates
+    gate_rows = f"{gates}*hidden_size" if gates > 1 else "hidden_size"
+    _shape("w_ih", w_ih, (rows, n_in), f"({gate_rows}, input_size)")
+    _shape("w_hh", _tensor("w_hh", w_hh, x.dtype), (rows, size), f"({gate_rows}, hidden_size)")
+    _shape("h0", _tensor("h0", h0, x.dtype), (n, size), "(N, hidden_size)")
+    if c0 is not None or gates > 1:
+        _shape("c0", _tensor("c0", c0, x.dtype), (n, size), "(N, hidden_size)")
+    if (b_ih is None) != (b_hh is None):
+        raise ValueError("give both biases b_ih and b_hh, or neither")
+    for name, b in (("b_ih", b_ih), ("b_hh", b_hh)):
+        if b is not None:
+            _shape(name, _tensor(name, b, x.dtype), (rows,), f"({gate_rows},)")
+
+
+def _all_finite(name: str, x: torch.Tensor) -> torch.Tensor:
+    """``checks.finite`` for a float tensor in a hot path: a finite sum proves every element finite (a NaN or
+    inf anywhere makes the sum NaN or inf) at the cost of one reduction; only a sum that is not finite (bad data,
+    or an overflow of huge values) goes on to the exact element-wise check and its message."""
+    if not bool(torch.isfinite(x.detach().sum())):
+        finite(name, x)
+    return x
+
+
+def _finite(**tensors) -> None:
+    """The data a public function is given hold no NaN or inf (bad data: never reported as divergence)."""
+    for name, x in tensors.items():
+        if x is not None:
+            finite(name, x)
 
 
 class LSTMLayerBPTT(torch.autograd.Function):
@@ -26,6 +92,7 @@ class LSTMLayerBPTT(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh):
+        _check_layer(4, x, h0, c0, w_ih, w_hh, b_ih, b_hh)
         # Work "transposed": states as (H, N) and gates as (4H, N), so each gate is one contiguous block.
         L, N, n_in = x.shape
         H = w_hh.shape[1]
@@ -95,9 +162,13 @@ class LSTMLayerBPTT(torch.autograd.Function):
 def lstm_layer_bptt(x: torch.Tensor, h0: torch.Tensor, c0: torch.Tensor, w_ih: torch.Tensor, w_hh: torch.Tensor,
                     b_ih: torch.Tensor | None = None, b_hh: torch.Tensor | None = None
                     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """One LSTM layer and direction with hand-written BPTT: x (L, N, I), h0, c0 (N, H) -> (out (L, N, H), h_n, c_n)."""
-    if (b_ih is None) != (b_hh is None):
-        raise ValueError("give both biases b_ih and b_hh, or neither")
+    """One LSTM layer and direction with hand-written BPTT: x (L, N, I), h0, c0 (N, H) -> (out (L, N, H), h_n, c_n).
+
+    ValueError naming both shapes for a wrong shape, for no time steps or an empty batch, and for NaN or inf in
+    any argument; TypeError for anything but float32/float64 tensors of one dtype.
+    """
+    _check_layer(4, x, h0, c0, w_ih, w_hh, b_ih, b_hh)
+    _finite(x=x, h0=h0, c0=c0, w_ih=w_ih, w_hh=w_hh, b_ih=b_ih, b_hh=b_hh)
     return LSTMLayerBPTT.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh)
 
 
@@ -106,6 +177,8 @@ class RNNLayerBPTT(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x, h0, w_ih, w_hh, b_ih, b_hh, relu=False):
+        _check_layer(1, x, h0, None, w_ih, w_hh, b_ih, b_hh)
+        relu = flag("relu", relu)
         L, N, n_in = x.shape
         H = w_hh.shape[1]
         xt = x.transpose(1, 2)                                             # (L, I, N): states kept as (H, N)
@@ -154,14 +227,27 @@ class RNNLayerBPTT(torch.autograd.Function):
 def rnn_layer_bptt(x: torch.Tensor, h0: torch.Tensor, w_ih: torch.Tensor, w_hh: torch.Tensor,
                    b_ih: torch.Tensor | None = None, b_hh: torch.Tensor | None = None, nonlinearity: str = "tanh"
                    ) -> tuple[torch.Tensor, torch.Tensor]:
-    """One RNN layer and direction with hand-written BPTT: x (L, N, I), h0 (N, H) -> (out (L, N, H), h_n (N, H))."""
-    if (b_ih is None) != (b_hh is None):
-        raise ValueError("give both biases b_ih and b_hh, or neither")
-    choice("nonlinearity", nonlinearity, ("tanh", "relu"))
+    """One RNN layer and direction with hand-written BPTT: x (L, N, I), h0 (N, H) -> (out (L, N, H), h_n (N, H)).
+
+    Checked like ``lstm_layer_bptt``; ``nonlinearity`` is "tanh" or "relu".
+    """
+    choice("nonlinearity", string("nonlinearity", nonlinearity), ("tanh", "relu"))
+    _check_layer(1, x, h0, None, w_ih, w_hh, b_ih, b_hh)
+    _finite(x=x, h0=h0, w_ih=w_ih, w_hh=w_hh, b_ih=b_ih, b_hh=b_hh)
     return RNNLayerBPTT.apply(x, h0, w_ih, w_hh, b_ih, b_hh, nonlinearity == "relu")
 
 
 Tensor = torch.Tensor
+
+
+def _check_grads(x: Tensor, size: int, **grads: Tensor) -> None:
+    """The incoming gradients of a reference pass: g_out (L, N, H), g_hn and g_cn (N, H)."""
+    steps, n = x.shape[:2]
+    for name, g in grads.items():
+        if name == "g_out":
+            _shape(name, _tensor(name, g, x.dtype), (steps, n, size), "(L, N, hidden_size)")
+        else:
+            _shape(name, _tensor(name, g, x.dtype), (n, size), "(N, hidden_size)")
 
 
 def lstm_bptt_reference(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
@@ -171,8 +257,11 @@ def lstm_bptt_reference(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: T
 
     x (L, N, I), h0, c0 (N, H), weights as in nn.LSTM (gates i, f, g, o); g_out (L, N, H), g_hn, g_cn (N, H) are
     dL/d(out), dL/dh_n, dL/dc_n. Returns (out, h_n, c_n) and the gradients (dx, dh0, dc0, dw_ih, dw_hh, db),
-    db (4H,) being the gradient of each of the two biases (None without biases).
+    db (4H,) being the gradient of each of the two biases (None without biases). Checked like ``lstm_layer_bptt``.
     """
+    _check_layer(4, x, h0, c0, w_ih, w_hh, b_ih, b_hh)
+    _check_grads(x, w_ih.shape[0] // 4, g_out=g_out, g_hn=g_hn, g_cn=g_cn)
+    _finite(x=x, h0=h0, c0=c0, w_ih=w_ih, w_hh=w_hh, b_ih=b_ih, b_hh=b_hh, g_out=g_out, g_hn=g_hn, g_cn=g_cn)
     b = 0 if b_ih is None else b_ih + b_hh
     hs, cs, gates = [h0], [c0], []                                     # hs[t] = h(t-1), cs[t] = c(t-1)
     for t in range(x.shape[0]):
@@ -210,8 +299,12 @@ def rnn_bptt_reference(x: Tensor, h0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: 
 
     x (L, N, I), h0 (N, H); g_out (L, N, H), g_hn (N, H) are dL/d(out), dL/dh_n. Returns (out, h_n) and the
     gradients (dx, dh0, dw_ih, dw_hh, db), db (H,) being the gradient of each bias (None without biases).
+    Checked like ``rnn_layer_bptt``.
     """
-    choice("nonlinearity", nonlinearity, ("tanh", "relu"))
+    choice("nonlinearity", string("nonlinearity", nonlinearity), ("tanh", "relu"))
+    _check_layer(1, x, h0, None, w_ih, w_hh, b_ih, b_hh)
+    _check_grads(x, w_ih.shape[0], g_out=g_out, g_hn=g_hn)
+    _finite(x=x, h0=h0, w_ih=w_ih, w_hh=w_hh, b_ih=b_ih, b_hh=b_hh, g_out=g_out, g_hn=g_hn)
     b = 0 if b_ih is None else b_ih + b_hh
     hs = [h0]                                                          # hs[t] = h(t-1)
     for t in range(x.shape[0]):

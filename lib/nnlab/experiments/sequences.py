@@ -15,10 +15,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..checks import choice, integer, number
+from ..checks import choice, flag, integer, number, real_array, same_shape, string
 from ..metrics import n_params, rmse
 from ..report import approx
-from ..sequences import KINDS, SequenceFit, fit_sequence, make_model, simulate
+from ..sequences import KINDS, SEED_MAX, SequenceFit, _record, _varies, fit_sequence, make_model, simulate
 from ..systems import Record, load_record
 
 __all__ = ["BOUNDS", "SequenceSettings", "SequenceResult", "explore_sequence"]
@@ -56,11 +56,11 @@ class SequenceSettings:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        choice("kind", self.kind, KINDS)
+        choice("kind", string("kind", self.kind), KINDS)
         for name, (lo, hi) in BOUNDS.items():
             check = number if isinstance(lo, float) else integer
             object.__setattr__(self, name, check(name, getattr(self, name), lo, hi))
-        object.__setattr__(self, "seed", integer("seed", self.seed, 0))
+        object.__setattr__(self, "seed", integer("seed", self.seed, 0, SEED_MAX))
         if self.washout >= self.length:
             raise ValueError(f"washout must be shorter than the subsequence length {self.length}, got {self.washout}")
         if self.washout < self.n_init:
@@ -83,6 +83,19 @@ class SequenceResult:
     y_sim: np.ndarray
     rmse: float
     params: int
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.settings, SequenceSettings):
+            raise TypeError(f"settings must be a SequenceSettings, got {type(self.settings).__name__}")
+        if not isinstance(self.fit, SequenceFit):
+            raise TypeError(f"fit must be a SequenceFit (from nnlab.sequences.fit_sequence), got "
+                            f"{type(self.fit).__name__}")
+        y_sim = real_array("y_sim", self.y_sim)                 # NaN allowed: a diverged simulation is reported
+        if y_sim.ndim != 1:
+            raise ValueError(f"y_sim must be the simulated record of shape (T,), got shape {y_sim.shape}")
+        if isinstance(self.rmse, bool) or not isinstance(self.rmse, (int, float, np.integer, np.floating)):
+            raise TypeError(f"rmse must be a number (inf when the simulation diverged), got {type(self.rmse).__name__}")
+        integer("params", self.params, 0)
 
     @property
     def diverged_at(self) -> int | None:
@@ -119,14 +132,22 @@ def explore_sequence(settings: SequenceSettings | None = None, train: Record | N
                      test: Record | None = None, *, cache: bool = True) -> SequenceResult:
     """Train on ``train`` and simulate ``test`` free-run (default: the cascaded-tanks records) -> SequenceResult.
 
-    A diverging run is reported (``status()`` starts with ⚠), not raised; an impossible setting is a ValueError.
+    A diverging run is reported (``status()`` starts with ⚠), not raised; an impossible setting or bad data
+    (NaN/inf, a constant training signal, records too short) is a ValueError naming it, e.g. ``train.y``.
     """
     settings = settings if settings is not None else SequenceSettings()
+    if not isinstance(settings, SequenceSettings):
+        raise TypeError(f"settings must be a SequenceSettings, got {type(settings).__name__}")
+    cache = flag("cache", cache)
     if (train is None) != (test is None):
         raise ValueError("give both train and test records, or neither (the cascaded tanks)")
     train, test = (train, test) if train is not None else _tanks()
+    _check_records(train, test)
     if settings.length > len(train.u):
         raise ValueError(f"length must be at most the training record's {len(train.u)} samples, got {settings.length}")
+    if settings.n_init > len(test.y):
+        raise ValueError(f"test has {len(test.y)} samples: too few for the first n_init = {settings.n_init} "
+                         "measured outputs the model reads")
     key = (settings, id(train), id(test))
     if cache and key in _CACHE:
         return _CACHE[key][2]
@@ -136,6 +157,22 @@ def explore_sequence(settings: SequenceSettings | None = None, train: Record | N
             _CACHE.clear()
         _CACHE[key] = (train, test, result)                       # holding the records keeps their ids unused
     return result
+
+
+def _check_records(train: Record, test: Record) -> None:
+    """Both records hold finite 1-D u and y of one length; the training signals vary; the test record is longer
+    than the samples its score skips. TypeError or ValueError naming the record and signal (``train.u``)."""
+    for split, r in (("train", train), ("test", test)):
+        if not isinstance(r, Record):
+            raise TypeError(f"{split} must be a Record (nnlab.systems.load_record), got {type(r).__name__}")
+        u, y = _record(r.u, f"{split}.u"), _record(r.y, f"{split}.y")
+        same_shape(f"{split}.u", u, f"{split}.y", y)
+        if split == "train":
+            _varies(u, "train.u"), _varies(y, "train.y")
+    n_skip = integer("test.n_skip", test.n_skip, 0)
+    if len(test.y) <= n_skip:
+        raise ValueError(f"test has {len(test.y)} samples: the score needs more than its n_skip = {n_skip} "
+                         "(the samples it leaves out)")
 
 
 def _run(s: SequenceSettings, train: Record, test: Record) -> SequenceResult:

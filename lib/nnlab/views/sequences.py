@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..checks import integer, same_shape
 from ..experiments.sequences import BOUNDS, SequenceResult, SequenceSettings, explore_sequence
 from ..report import approx
 from ..sequences import KINDS
@@ -26,14 +27,19 @@ __all__ = ["draw_unrolled", "draw_stacked", "draw_bidirectional", "draw_windows"
 
 _STATE = "#56B4E9"      # hidden-state boxes
 _BACKWARD = "#E69F00"   # the backward chain of a bidirectional RNN
+MAX_STEPS, MAX_LAYERS, MAX_WINDOWS = 20, 8, 64   # what a diagram can show legibly
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
+    if ax is not None and not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None (a new figure), got {type(ax).__name__}")
     return ax if ax is not None else plt.subplots(figsize=figsize)[1]
 
 
 def draw_unrolled(ax: Axes | None = None, steps: int = 4) -> Axes:
-    """The RNN unrolled over ``steps`` time steps: u(t) -> h(t) -> y^(t), h(t-1) -> h(t), W_f and W_g shared."""
+    """The RNN unrolled over ``steps`` time steps (1 to 20): u(t) -> h(t) -> y^(t), h(t-1) -> h(t), W_f and W_g
+    shared."""
+    steps = integer("steps", steps, 1, MAX_STEPS)
     ax = _axes(ax, (7, 2.6))
     box = dict(boxstyle="round,pad=0.35", fc=_STATE, ec="#0072B2")
     arrow = dict(arrowstyle="->", color="#000000", lw=1.2)
@@ -68,7 +74,9 @@ def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], bend:
 
 
 def draw_stacked(ax: Axes | None = None, steps: int = 4, layers: int = 2) -> Axes:
-    """A multi-layer RNN: time to the right, layers up; each layer reads the states of the layer below."""
+    """A multi-layer RNN: time to the right (``steps``, 1 to 20), ``layers`` (1 to 8) up; each layer reads the
+    states of the layer below."""
+    steps, layers = integer("steps", steps, 1, MAX_STEPS), integer("layers", layers, 1, MAX_LAYERS)
     ax = _axes(ax, (7, 3.4))
     for t in range(steps):
         _node(ax, t, 0, f"$u({t + 1})$", "white")
@@ -85,7 +93,9 @@ def draw_stacked(ax: Axes | None = None, steps: int = 4, layers: int = 2) -> Axe
 
 
 def draw_bidirectional(ax: Axes | None = None, steps: int = 4) -> Axes:
-    """A bidirectional RNN: a forward chain (the past) and a backward chain (the future) feed every y^(t)."""
+    """A bidirectional RNN over ``steps`` (1 to 20): a forward chain (the past) and a backward chain (the future)
+    feed every y^(t)."""
+    steps = integer("steps", steps, 1, MAX_STEPS)
     ax = _axes(ax, (7.5, 3.6))
     for k in range(steps):
         t = 1.5 * k                                              # x position of time step k + 1
@@ -102,9 +112,18 @@ def draw_bidirectional(ax: Axes | None = None, steps: int = 4) -> Axes:
 
 def draw_windows(ax: Axes | None = None, T: int = 1024, length: int = 128, washout: int = 20) -> Axes:
     """Training data from one record of T samples: full unfolding, non-overlapping windows of ``length``, and
-    overlapping windows (stride length/2), one per row; the washout of each window in orange."""
-    ax = _axes(ax, (8, 3.2))
+    overlapping windows (stride length/2), one per row; the washout of each window in orange.
+
+    2 <= length <= T, 0 <= washout < length, and at most 64 overlapping windows (ValueError naming the setting).
+    """
+    T = integer("T", T, 2)
+    length = integer("length", length, 2, T)
+    washout = integer("washout", washout, 0, length - 1)
     overlapping = range(0, T - length + 1, length // 2)
+    if len(overlapping) > MAX_WINDOWS:
+        raise ValueError(f"T={T} and length={length} make {len(overlapping)} overlapping windows, more than the "
+                         f"{MAX_WINDOWS} one diagram can show: use a longer length or a shorter T")
+    ax = _axes(ax, (8, 3.2))
     rows = [([0], T, 5, 0), (range(0, T, length), length, washout, 1.5)] \
         + [([s], length, washout, 3 + i) for i, s in enumerate(overlapping)]   # (starts, length, washout, row)
     for starts, n, wash, row in rows:
@@ -147,6 +166,11 @@ def draw_lstm_cell(ax: Axes | None = None) -> Axes:
 
 def plot_sequence(result: SequenceResult, test: Record) -> Figure:
     """Training loss per step (left) and the test record with the free-run simulation (right)."""
+    if not isinstance(result, SequenceResult):
+        raise TypeError(f"result must be a SequenceResult (from explore_sequence), got {type(result).__name__}")
+    if not isinstance(test, Record):
+        raise TypeError(f"test must be the Record that was simulated, got {type(test).__name__}")
+    same_shape("result.y_sim", result.y_sim, "test.y", test.y)
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 3.4), width_ratios=[1, 2])
     ax.semilogy(np.arange(len(result.fit.losses)), result.fit.losses, color="#0072B2")
     ax.set(xlabel="Adam step", ylabel="MSE (normalised)", title="training loss")
@@ -166,13 +190,19 @@ def sequence_explorer(settings: SequenceSettings | None = None, train: Record | 
     starting from ``settings`` (its other settings, e.g. steps and n_init, stay fixed) -> a Panel.
 
     Slider ranges are ``BOUNDS``'; the washout slider stops at length - 1 (it follows the length slider).
-    Records default to the cascaded tanks (both or neither).
+    Records default to the cascaded tanks (both or neither). A setting the experiment refuses (e.g. a washout
+    below n_init) or bad data in a record is a ⚠ status line, never an exception (the Panel contains them).
     """
     s = settings if settings is not None else SequenceSettings()
+    if not isinstance(s, SequenceSettings):
+        raise TypeError(f"settings must be a SequenceSettings, got {type(s).__name__}")
     if (train is None) != (test is None):
         raise ValueError("give both train and test records, or neither (the cascaded tanks)")
     if train is None:
         train, test = load_record("cascaded_tanks", "train"), load_record("cascaded_tanks", "test")
+    for split, r in (("train", train), ("test", test)):
+        if not isinstance(r, Record):
+            raise TypeError(f"{split} must be a Record (nnlab.systems.load_record), got {type(r).__name__}")
     controls = {
         "kind": W.Dropdown(options=[(k.upper(), k) for k in KINDS], value=s.kind, description="model"),
         "hidden": int_slider("hidden size", s.hidden, *BOUNDS["hidden"]),
