@@ -612,3 +612,15 @@ def test_play_reports_a_failing_chunk_and_stops(monkeypatch):
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(asyncio.run, scenario()).result()
     assert not w.playing and w.last_status.startswith("⚠") and "chunk failed" in w.last_status
+
+
+def test_a_config_cannot_be_changed_after_its_checks():
+    import dataclasses
+
+    from nnlab.experiments.playground import Config
+    config = Config()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.neurons = 3.5           # would bypass the integer check
+    assert dataclasses.replace(config, neurons=3).neurons == 3
+    with pytest.raises(TypeError, match="neurons"):
+        dataclasses.replace(config, neurons=3.5)

@@ -58,7 +58,7 @@ NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}  # 
 _VERSIONS = itertools.count(1)  # every reset of every playground gets a new number, so views know when to rebuild
 
 
-@dataclass
+@dataclass(frozen=True)
 class Config:
     """Every control of the playground plus the seed: this (and the weights) is an experiment's full state."""
 
@@ -79,12 +79,13 @@ class Config:
     def __post_init__(self) -> None:
         """Check every setting (TypeError: wrong kind, e.g. a bool or float for an integer; ValueError: out of
         bounds), each message naming the setting; numbers are stored as int or float."""
-        self.dataset = check_name("dataset", self.dataset, DATASETS)
-        self.activation = check_name("activation", self.activation, ACTIVATIONS)
+        put = object.__setattr__    # frozen: a Config cannot change after these checks; use replace() or set()
+        put(self, "dataset", check_name("dataset", self.dataset, DATASETS))
+        put(self, "activation", check_name("activation", self.activation, ACTIVATIONS))
         for name, (lo, hi) in BOUNDS.items():
             check = integer if name in INTEGER_SETTINGS else number
-            setattr(self, name, check(name, getattr(self, name), lo, hi))
-        self.features = check_features(self.features)
+            put(self, name, check(name, getattr(self, name), lo, hi))
+        put(self, "features", check_features(self.features))
         if self.batch_size > self.n_train:
             raise ValueError(f"batch_size must be at most the {self.n_train} training points, got {self.batch_size}")
 

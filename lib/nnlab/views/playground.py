@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
+import dataclasses
 import html
 import io
 import time
@@ -342,9 +342,8 @@ class PlaygroundWidget:
         if isinstance(self.controls[name], W.FloatSlider):
             value = round(value, 4)  # a linear slider's float noise (0.15000000000000002 -> 0.15)
         changes = {name: value}
-        probe = copy.copy(self.playground.config)
-        setattr(probe, name, value)
-        hi = _batch_size_max(probe)  # batch size can never exceed the training set
+        probe = dataclasses.replace(self.playground.config, **{name: value, "batch_size": 1})  # checked; the
+        hi = _batch_size_max(probe)  # new training-set size: batch size can never exceed it
         if self.playground.config.batch_size > hi:
             changes["batch_size"] = hi
         self.playground.set(**changes)
