@@ -80,7 +80,7 @@ def bench_micro() -> None:
         spec.loader.exec_module(module)
         for row in module.run():  # dicts: name, value, unit, target (upper bound or None), higher_is_better
             value, target = row["value"], row.get("target")
-            met = value >= target if row.get("higher_is_better") else value <= target
+            met = target is not None and (value >= target if row.get("higher_is_better") else value <= target)
             ok = "" if target is None else ("yes" if met else "NO")
             shown = f"{value:10.3g}"
             tgt = "" if target is None else (">= " if row.get("higher_is_better") else "<= ") + f"{target:g}"
