@@ -22,28 +22,19 @@ from typing import Any
 
 import numpy as np
 
+from .checks import real_array
+
 __all__ = ["APPROX", "approx", "close", "claim"]
 
 APPROX = "≈"
 
 
 def _real(name: str, x: Any) -> np.ndarray:
-    """x as a float64 array: a tensor, array, number or equal-length sequence of real numbers."""
-    if hasattr(x, "detach"):                         # a torch tensor, without importing torch here
-        if x.is_complex():
-            raise TypeError(f"close: {name} must be real, got a complex tensor ({x.dtype})")
-        x = x.detach().cpu().double().numpy()
-    if x is None or isinstance(x, (str, bytes)):
-        raise TypeError(f"close: {name} must be numbers (a tensor, array or number), got {type(x).__name__}")
+    """x as a float64 array (a tensor, array, number or equal-length sequence of reals), via checks.real_array."""
     try:
-        arr = np.asarray(x)
-    except ValueError as exc:
-        raise TypeError(f"close: {name} must be a rectangular array of numbers ({exc})") from None
-    if arr.dtype.kind == "c":
-        raise TypeError(f"close: {name} must be real, got complex values ({arr.dtype})")
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"close: {name} must be numbers, got {type(x).__name__} with dtype {arr.dtype}")
-    return arr.astype(np.float64)
+        return real_array(name, x).astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"close: {exc}") from None
 
 
 def _max_abs_diff(actual: Any, expected: Any) -> float:
