@@ -18,16 +18,14 @@ The file format (``FORMAT``), checked whole by ``from_json`` before anything is 
 "state" is absent in a settings-only document (``to_json(weights=False)``). The four history lists have one
 record at step 0 and one every ``record_every`` steps; a loss that is not finite is written as the string
 "NaN", "Infinity" or "-Infinity" (so the file is plain JSON: no bare NaN) and read back as that float. A file
-or document has at most ``MAX_FILE_BYTES``.
+or document has at most ``MAX_FILE_BYTES``. The field-by-field reading lives in ``playground_file``.
 """
 from __future__ import annotations
 
 import itertools
 import json
-import math
 import os
 from dataclasses import asdict, dataclass, fields, replace
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -40,8 +38,9 @@ from ..playground import (DATASETS, DEFAULT_FEATURES, Dataset, check_features, c
                           split_sizes)
 from ..report import approx
 from ..training import diverged, seeded
+from .playground_file import (FORMAT, MAX_FILE_BYTES, encode_loss, json_kind, path_of, read_state,
+                              read_weights)
 
-FORMAT = "nnlab-playground/1"
 ACTIVATIONS = tuple(ACTIVATION_MODULES)  # the names of nnlab.ffn.ACTIVATIONS
 # name: (lowest, highest) allowed; the widget's controls are built from the same bounds, so they cannot leave them.
 BOUNDS = {"lr": (1e-4, 10.0), "hidden_layers": (0, 6), "neurons": (1, 8), "batch_size": (1, 64),
@@ -50,11 +49,7 @@ BOUNDS = {"lr": (1e-4, 10.0), "hidden_layers": (0, 6), "neurons": (1, 8), "batch
 INTEGER_SETTINGS = ("hidden_layers", "neurons", "batch_size", "n_points", "seed")
 RESET_ON = ("dataset", "activation", "hidden_layers", "neurons", "noise", "train_ratio", "n_points",
             "features", "seed")  # changing these rebuilds data and model; lr, batch_size, l1, l2 apply live
-MAX_FILE_BYTES = 64 * 2**20  # a saved experiment at most (~5 million steps of history); larger ones are refused unread
 MAX_RESOLUTION = 1000        # grid points per axis at most for the views over the plane
-STATE_FIELDS = ("steps", "epoch_index", "pos", "diverged", "history", "weights")
-HISTORY_FIELDS = ("step", "epoch", "train", "test")
-NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}  # how the file writes such losses
 _VERSIONS = itertools.count(1)  # every reset of every playground gets a new number, so views know when to rebuild
 
 
@@ -349,7 +344,7 @@ class Playground:
             if bad:
                 raise ValueError(f"the network's weights {bad} are not finite (training diverged), so they cannot be "
                                  "saved: press reset first, or save the settings only (weights=False)")
-            history = {k: [_encode(v) for v in values] for k, values in self.history.items()}
+            history = {k: [encode_loss(v) for v in values] for k, values in self.history.items()}
             doc["state"] = {"steps": self.steps, "epoch_index": self._epoch_index, "pos": self._pos,
                             "diverged": self.diverged, "history": history,
                             "weights": {k: v.tolist() for k, v in sd.items()}}
@@ -382,7 +377,7 @@ class Playground:
             raise ValueError("the document is not a playground file: its JSON is nested too deeply") from None
         if not isinstance(doc, dict):
             raise TypeError(f"the document must be a JSON object with format, config and state, got a JSON "
-                            f"{_json_kind(doc)}")
+                            f"{json_kind(doc)}")
         if doc.get("format") != FORMAT:
             raise ValueError(f"format: expected {FORMAT!r}, got {doc.get('format')!r} (not a playground file, or "
                              "one of another version)")
@@ -393,16 +388,17 @@ class Playground:
         if "config" not in doc:
             raise ValueError("config is missing: a playground file has every setting under config")
         if not isinstance(doc["config"], dict):
-            raise TypeError(f"config must be a JSON object of settings, got a JSON {_json_kind(doc['config'])}")
+            raise TypeError(f"config must be a JSON object of settings, got a JSON {json_kind(doc['config'])}")
         try:
             config = Config.from_dict(doc["config"])
         except (TypeError, ValueError) as exc:
             raise (TypeError if isinstance(exc, TypeError) else ValueError)(f"config: {exc}") from None
         if "state" not in doc:
             return cls(config)
-        steps, epoch_index, pos, diverged_line, history = _read_state(doc["state"], config, cls.record_every)
+        steps, epoch_index, pos, diverged_line, history = read_state(doc["state"], config.n_train,
+                                                                    BOUNDS["batch_size"][1], cls.record_every)
         pg = cls(config)
-        weights = _read_weights(doc["state"]["weights"], pg.model.state_dict())
+        weights = read_weights(doc["state"]["weights"], pg.model.state_dict())
         pg.model.load_state_dict(weights)
         pg.steps, pg._epoch_index, pg._pos = steps, epoch_index, pos
         pg._perm = pg._permutation(epoch_index)
@@ -413,7 +409,7 @@ class Playground:
         """Write to_json() to a file (a TypeError/ValueError for a bad path or state, an OSError naming the path
         when it cannot be written; the document is made before the file is opened, so a refused one leaves an
         existing file as it was)."""
-        target = _path(path)
+        target = path_of(path)
         text = self.to_json()
         if target.is_dir():
             raise IsADirectoryError(f"path {str(target)!r} is a folder: give a file name, e.g. "
@@ -430,7 +426,7 @@ class Playground:
     def load(cls, path: str | os.PathLike) -> Playground:
         """Read a file written by save(): its size is checked before it is read (at most MAX_FILE_BYTES), then
         from_json checks all of it. A missing file or a folder is an OSError naming the path."""
-        source = _path(path)
+        source = path_of(path)
         if source.is_dir():
             raise IsADirectoryError(f"path {str(source)!r} is a folder, not a playground file")
         try:
@@ -482,127 +478,6 @@ def _losses(model: torch.nn.Module, data: Dataset) -> tuple[float, float]:
         train = _data_loss(data.task, out[data.train], data.y[data.train]).item()
         test = _data_loss(data.task, out[data.test], data.y[data.test]).item()
     return train, test
-
-
-def _path(path) -> Path:
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a file name (str or path), got {path!r} ({type(path).__name__})")
-    if not str(path).strip():
-        raise ValueError("path is empty: give a file name, e.g. 'experiment.json'")
-    return Path(path)
-
-
-def _json_kind(value) -> str:
-    return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(
-        type(value), "number")
-
-
-def _encode(value: float) -> float | str:
-    """A history value for the file: the number, or "NaN" / "Infinity" / "-Infinity" (JSON has no such numbers)."""
-    if math.isfinite(value):
-        return value
-    return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
-
-
-def _numbers(name: str, values, tokens: bool = False) -> list[float]:
-    """A JSON list of numbers (not booleans) as floats; with tokens, "NaN"/"Infinity"/"-Infinity" too."""
-    if not isinstance(values, list):
-        raise TypeError(f"{name} must be a list of numbers, got a JSON {_json_kind(values)}")
-    if all(type(v) in (int, float) for v in values):  # the common case, checked at once
-        return [float(v) for v in values]
-    out = []
-    for i, v in enumerate(values):
-        if tokens and isinstance(v, str) and v in NON_FINITE:
-            out.append(NON_FINITE[v])
-        elif isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise TypeError(f"{name}[{i}] must be a number{' or one of ' + ', '.join(NON_FINITE) if tokens else ''}, "
-                            f"got {v!r} (a JSON {_json_kind(v)})")
-        else:
-            out.append(float(v))
-    return out
-
-
-def _read_state(state, config: Config, record_every: int) -> tuple[int, int, int, str | None, dict]:
-    """The document's state checked against its config: (steps, epoch_index, pos, diverged, history)."""
-    if not isinstance(state, dict):
-        raise TypeError(f"state must be a JSON object with {', '.join(STATE_FIELDS)}, got a JSON {_json_kind(state)}")
-    unknown = sorted(set(state) - set(STATE_FIELDS))
-    if unknown:
-        raise ValueError(f"unknown field(s) {unknown} in state; a saved state has {', '.join(STATE_FIELDS)}")
-    missing = [f"state.{k}" for k in STATE_FIELDS if k not in state]
-    if missing:
-        raise ValueError(f"{', '.join(missing)} missing: a saved state has {', '.join(STATE_FIELDS)}")
-    n_train = config.n_train
-    steps = integer("state.steps", state["steps"], 0)
-    epoch_index = integer("state.epoch_index", state["epoch_index"], 0)
-    pos = integer("state.pos", state["pos"], 0, n_train)
-    used, most = epoch_index * n_train + pos, BOUNDS["batch_size"][1]
-    if not steps <= used <= most * steps:
-        raise ValueError(f"state.steps = {steps} does not fit state.epoch_index = {epoch_index} and state.pos = {pos}: "
-                         f"those make {used} training points used ({n_train} per epoch), and each step uses 1 to "
-                         f"{most}")
-    diverged_line = state["diverged"]
-    if diverged_line is not None and not isinstance(diverged_line, str):
-        raise TypeError(f"state.diverged must be null or the warning line (a string), got a JSON "
-                        f"{_json_kind(diverged_line)}")
-    h = state["history"]
-    if not isinstance(h, dict):
-        raise TypeError(f"state.history must be a JSON object of lists {', '.join(HISTORY_FIELDS)}, got a JSON "
-                        f"{_json_kind(h)}")
-    if sorted(h) != sorted(HISTORY_FIELDS):
-        raise ValueError(f"state.history must have exactly the lists {', '.join(HISTORY_FIELDS)}, got {sorted(h)}")
-    history = {k: _numbers(f"state.history.{k}", h[k], tokens=k in ("train", "test")) for k in HISTORY_FIELDS}
-    lengths = {k: len(v) for k, v in history.items()}
-    if len(set(lengths.values())) != 1:
-        raise ValueError(f"state.history's lists must have equal lengths, got {lengths}")
-    records = steps // record_every + 1
-    if lengths["step"] != records:
-        raise ValueError(f"state.history has {lengths['step']:,} records, but state.steps = {steps} makes {records:,} "
-                         f"(one at step 0 and one every {record_every} steps)")
-    for i, v in enumerate(history["step"]):
-        if v != i * record_every:
-            raise ValueError(f"state.history.step must be 0, {record_every}, {2 * record_every}, ...: got {v:g} at "
-                             f"position {i}")
-    epochs = np.array(history["epoch"])
-    if not np.isfinite(epochs).all():
-        i = int(np.flatnonzero(~np.isfinite(epochs))[0])
-        raise ValueError(f"state.history.epoch must hold finite numbers, got {epochs[i]} at position {i}")
-    if (epochs < 0).any() or (np.diff(epochs) < 0).any():
-        raise ValueError("state.history.epoch must be non-negative and never decrease")
-    for k in ("train", "test"):
-        losses = np.array(history[k])
-        if (losses < 0).any():  # NaN compares False: a NaN loss is kept (a blow-up), a negative one is impossible
-            raise ValueError(f"state.history.{k} holds a negative loss ({losses[losses < 0][0]:g}); a loss is >= 0")
-        if not math.isfinite(losses[0]):
-            raise ValueError(f"state.history.{k}[0], the loss at step 0, must be finite, got {losses[0]}")
-    return steps, epoch_index, pos, diverged_line, history
-
-
-def _read_weights(weights, expected: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    """The document's weights as tensors of the model's parameters (names, shapes, dtypes), all finite."""
-    if not isinstance(weights, dict):
-        raise TypeError(f"state.weights must be a JSON object of parameters by name, got a JSON {_json_kind(weights)}")
-    missing, extra = [k for k in expected if k not in weights], sorted(k for k in weights if k not in expected)
-    if missing or extra:
-        raise ValueError(f"state.weights must hold exactly the parameters {list(expected)} of the configured network; "
-                         f"missing {missing}, unexpected {extra}")
-    loaded = {}
-    for k, t in expected.items():
-        name = f"state.weights[{k!r}]"
-        try:
-            arr = np.asarray(weights[k])
-        except (ValueError, OverflowError):
-            raise ValueError(f"{name} is not an array of numbers of shape {tuple(t.shape)} (rows of different "
-                             "lengths?)") from None
-        if arr.dtype.kind not in "iuf":
-            got = {"b": "booleans", "U": "strings"}.get(arr.dtype.kind, "values that are not numbers")
-            raise TypeError(f"{name} must hold numbers, got {got}")
-        if arr.shape != tuple(t.shape):
-            raise ValueError(f"{name} must have shape {tuple(t.shape)}, got {arr.shape}")
-        if not np.isfinite(arr).all():
-            raise ValueError(f"{name} holds NaN or infinite values; the weights of a saved network are finite")
-        loaded[k] = torch.tensor(arr, dtype=t.dtype)
-    return loaded
 
 
 def explore_playground(settings: Config, steps: int) -> PlaygroundResult:
