@@ -165,3 +165,35 @@ def load_record(system: str, split: str, data_dir: str | Path | None = None, che
     if not np.isfinite(table).all():
         raise DataFileError(f"{path}: contains NaN or infinite values. {RESTORE}")
     return Record(f"{system}_{split}", table[:, 1].copy(), table[:, 2].copy(), sim.ts, sim.n_skip)
+
+
+# The real rig: the measured records of the Cascaded Tanks benchmark (Schoukens, Mattsson, Wigren & Noel, 2016).
+RIG_FILE = "cascaded_tanks_benchmark.csv"
+RIG_SHA256 = "f390312e1ab7919b53d13c184b49541fc89d7ac43ee7c314fbea8279e821483a"
+RIG_HEADER = ["u_train_V", "u_test_V", "y_train_V", "y_test_V"]
+RIG_ROWS, RIG_TS, RIG_SKIP = 1024, 4.0, 5
+RIG_RESTORE = "Restore it with `git checkout -- data/cascaded_tanks_benchmark.csv` (provenance in data/README.md)."
+
+
+def load_rig(split: str, data_dir: str | Path | None = None) -> Record:
+    """A measured record of the real cascaded-tanks rig, verified by size and SHA-256: u (1024,), y (1024,) volts,
+    ts = 4 s, n_skip = 5. ``split`` is "train" (the benchmark's estimation record) or "test" (validation).
+
+    Raises DataFileError (a ValueError) naming the path and the reason if the file is missing, altered or malformed.
+    """
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+    _check_dir(data_dir)
+    path = Path(data_dir if data_dir is not None else course_data_dir()) / RIG_FILE
+    rows = read_verified(path, RIG_SHA256, MAX_BYTES, rows=RIG_ROWS, restore=RIG_RESTORE)
+    if rows[0] != RIG_HEADER:
+        raise DataFileError(f"{path}: header must be {','.join(RIG_HEADER)}, found {','.join(rows[0])}. {RIG_RESTORE}")
+    try:
+        table = np.array(rows[1:], dtype=np.float64)
+    except ValueError as exc:
+        raise DataFileError(f"{path}: a row is not 4 numbers ({exc}). {RIG_RESTORE}") from None
+    if table.shape != (RIG_ROWS, 4) or not np.isfinite(table).all():
+        raise DataFileError(f"{path}: expected {RIG_ROWS} rows of 4 finite numbers, got shape {table.shape}. "
+                            f"{RIG_RESTORE}")
+    col = 0 if split == "train" else 1
+    return Record(f"cascaded_tanks_rig_{split}", table[:, col].copy(), table[:, col + 2].copy(), RIG_TS, RIG_SKIP)
