@@ -3,7 +3,7 @@
 - ``CascadedTanks``, ``Duffing``: small simulators with ``simulate(u, x0=None) -> y`` on numpy arrays.
 - ``multisine``, ``add_noise``: seeded input and measurement-noise signals.
 - ``load_record(system, split) -> Record``: the verified CSV records in data/ (``python -m nnlab.systems`` writes them).
-- ``load_rig(split) -> Record``: the measured records of the real cascaded-tanks rig (data/cascaded_tanks_benchmark.csv).
+- ``load_rig(split) -> Record``: the real cascaded-tanks rig's measured records (data/cascaded_tanks_benchmark.csv).
 """
 from .models import CascadedTanks, Duffing, add_noise, check_signal, multisine
 from .records import SPECS, SYSTEMS, Record, csv_path, generate, load_record, load_rig, simulator, to_csv, write_all
