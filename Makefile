@@ -7,7 +7,7 @@ PORT    ?= 8888
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 NB      ?= notebooks/*.ipynb
 
-.PHONY: env lab test test-fast cpu-matrix notebooks bench slides clean-env help
+.PHONY: env lab test test-fast cpu-matrix notebooks bench robustness slides clean-env help
 
 help:
 	@echo "make lab        - open the course in JupyterLab (127.0.0.1, token login)"
@@ -16,6 +16,7 @@ help:
 	@echo "make cpu-matrix - the notebook suite again under other CPU code paths (LEGS=native,default,avx2 NB=...)"
 	@echo "make notebooks  - re-execute notebooks in fresh kernels and save outputs (NB=path to pick one)"
 	@echo "make bench      - notebook times/memory and speed ratios against references"
+	@echo "make robustness - every trained comparison of the course over seeds (SEEDS=\"0 1 2 3 4\", ONLY=name)"
 	@echo "make slides     - export every notebook to offline reveal.js slides in slides/ (needs npm once)"
 
 # (Re)install when the venv is missing or requirements.txt / pyproject.toml changed. PyTorch's CPU index is
@@ -48,6 +49,11 @@ notebooks: env
 
 bench: env
 	$(PY) bench/run.py
+
+# Every named experiment (nnlab.experiments.lessons_*) for every seed; fails when a claim fails on any seed.
+SEEDS ?= 0 1 2 3 4
+robustness: env
+	$(PY) tools/robustness.py --seeds "$(SEEDS)" $(if $(ONLY),--only $(ONLY))
 
 # npm ci when node_modules is missing or older than the lock file; then export the decks.
 slides: env
