@@ -109,8 +109,9 @@ def main(argv: list[str] | None = None) -> int:
 
     claims = sum(len(experiments[n].claims) for n in names)
     verdict = "all hold" if not failures else f"{failures} FAIL"
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
     print(f"{claims} claims x {len(seeds)} seeds: {verdict}; wall time {wall:.0f} s "
-          f"(target for 5 seeds: {TARGET_S:.0f} s); results in {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+          f"(target for 5 seeds: {TARGET_S:.0f} s); results in {shown}")
     return 1 if failures else 0
 
 
