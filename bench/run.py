@@ -1,7 +1,9 @@
 """`make bench`: notebook execution time and kernel peak memory against a bare-kernel floor, then the
 micro-benchmarks of bench/bench_*.py, each printed as a ratio against a reference measured in the same run.
 
-Usage: python bench/run.py [--notebooks-only | --micro-only] [--repeat N] [notebook ...]
+Then `make robustness` for 5 seeds, timed against its 8-minute target (into a scratch results file).
+
+Usage: python bench/run.py [--notebooks-only | --micro-only] [--no-robustness] [--repeat N] [notebook ...]
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ PEAK_CELL = ("import resource, sys\n"
              "print('NNLAB_PEAK_MB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / per_mb)")
 COURSE_TARGET_S = 150.0     # the whole course, all notebooks, on 2 cores
 COURSE_TARGET_FLOOR = 2.5   # ... about 2.5 x (number of notebooks x floor)
+NOTEBOOK_TARGET_S = 20.0    # each notebook, fresh kernel, on 2 cores
+ROBUSTNESS_TARGET_S = 480.0  # make robustness, 5 seeds, on 2 cores
 
 
 def run_notebook(nb: nbformat.NotebookNode, cwd: Path) -> tuple[float, float]:
@@ -52,7 +56,8 @@ def bench_notebooks(paths: list[Path], repeat: int) -> None:
     floor_s = min(f[0] for f in floors)
     floor_mb = min(f[1] for f in floors)
     print(f"\n## Notebooks (fresh kernel each, best of {repeat}; floor = kernel start + import torch)\n")
-    print(f"{'notebook':34s} {'time s':>7s} {'x floor':>8s} {'peak MB':>8s} {'x floor':>8s}")
+    print(f"{'notebook':34s} {'time s':>7s} {'x floor':>8s} {'peak MB':>8s} {'x floor':>8s}  "
+          f"<= {NOTEBOOK_TARGET_S:.0f} s")
     print(f"{'(floor: bare kernel + torch)':34s} {floor_s:7.1f} {1:8.2f} {floor_mb:8.0f} {1:8.2f}")
     total = 0.0
     for path in paths:
@@ -60,7 +65,8 @@ def bench_notebooks(paths: list[Path], repeat: int) -> None:
         runs = [run_notebook(nb, path.parent) for _ in range(repeat)]
         s, mb = min(r[0] for r in runs), min(r[1] for r in runs)
         total += s
-        print(f"{path.name:34s} {s:7.1f} {s / floor_s:8.2f} {mb:8.0f} {mb / floor_mb:8.2f}", flush=True)
+        ok = "yes" if s <= NOTEBOOK_TARGET_S else "NO"
+        print(f"{path.name:34s} {s:7.1f} {s / floor_s:8.2f} {mb:8.0f} {mb / floor_mb:8.2f}  {ok}", flush=True)
     n = len(paths)
     ratio = total / (n * floor_s) if n else float("nan")
     print(f"{'TOTAL (' + str(n) + ' notebooks)':34s} {total:7.1f} {ratio:8.2f}")
@@ -87,11 +93,28 @@ def bench_micro() -> None:
             print(f"{row['name'] + ' (' + row.get('unit', '') + ')':72s} {shown} {tgt:>10s}  {ok}", flush=True)
 
 
+def bench_robustness() -> None:
+    """`make robustness` for seeds 0-4 into a scratch results file; its wall time against the 8-minute target."""
+    import subprocess
+    import tempfile
+    print("\n## make robustness (seeds 0 1 2 3 4, every experiment, 2 processes)\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        proc = subprocess.run([sys.executable, str(ROOT / "tools" / "robustness.py"), "--seeds", "0 1 2 3 4",
+                               "--results", str(Path(tmp) / "robustness.json")], capture_output=True, text=True)
+        wall = time.perf_counter() - start
+    last = (proc.stdout.strip().splitlines() or ["(no output)"])[-1]
+    ok = "yes" if wall <= ROBUSTNESS_TARGET_S and proc.returncode == 0 else "NO"
+    print(f"{'robustness, 5 seeds (s)':72s} {wall:10.1f} {'<= ' + str(int(ROBUSTNESS_TARGET_S)):>10s}  {ok}")
+    print(f"  exit {proc.returncode}: {last}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="*")
     parser.add_argument("--notebooks-only", action="store_true")
     parser.add_argument("--micro-only", action="store_true")
+    parser.add_argument("--no-robustness", action="store_true", help="skip timing make robustness (minutes)")
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
@@ -102,6 +125,8 @@ def main() -> None:
         bench_notebooks(paths, args.repeat)
     if not args.notebooks_only:
         bench_micro()
+    if not (args.notebooks_only or args.micro_only or args.no_robustness):
+        bench_robustness()
 
 
 if __name__ == "__main__":

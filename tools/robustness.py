@@ -64,11 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     runs: dict[str, dict[int, dict]] = {n: {} for n in names}
     tasks = [(n, s) for n in names for s in seeds]
-    with ProcessPoolExecutor(max_workers=args.jobs, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(_run_one, n, s) for n, s in tasks]
-        for fut in futures:
-            name, seed, metrics, seconds = fut.result()
-            runs[name][seed] = {"metrics": metrics, "seconds": round(seconds, 2)}
+    if args.jobs == 1:                                   # in this process (what the tests use)
+        results = [_run_one(n, s) for n, s in tasks]
+    else:
+        with ProcessPoolExecutor(max_workers=args.jobs, mp_context=get_context("spawn")) as pool:
+            results = [fut.result() for fut in [pool.submit(_run_one, n, s) for n, s in tasks]]
+    for name, seed, metrics, seconds in results:
+        runs[name][seed] = {"metrics": metrics, "seconds": round(seconds, 2)}
     wall = time.perf_counter() - start
 
     failures = 0
