@@ -211,3 +211,18 @@ def test_importing_backprop_loads_no_other_course_module():
             "print(sorted(m for m in sys.modules if m.startswith('nnlab.') and m != 'nnlab.backprop'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_saved_bytes_grow_with_the_batch_and_vanish_without_grad():
+    from nnlab.backprop import saved_bytes
+    model = FeedforwardNeuralNetModel(4, [200, 300], 1)
+    for batch in (10, 100):
+        assert saved_bytes(model, torch.randn(batch, 4), torch.randn(batch, 1)) == batch * 505 * 4
+    with torch.no_grad():
+        assert saved_bytes(model, torch.randn(10, 4), torch.randn(10, 1)) == 0
+    with pytest.raises(ValueError, match="same batch size"):
+        saved_bytes(model, torch.randn(3, 4), torch.randn(2, 1))
+    with pytest.raises(ValueError, match="x must be a 2-D tensor"):
+        saved_bytes(model, torch.randn(4), torch.randn(2, 1))
+    with pytest.raises(TypeError, match="model"):
+        saved_bytes("net", torch.randn(3, 4), torch.randn(3, 1))

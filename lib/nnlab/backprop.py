@@ -162,3 +162,29 @@ def gradients(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> dict[str, t
     x: (B, in_features), y: (B, out_features). Computed by backpropagation without autograd.
     """
     return loss_and_gradients(model, x, y)[1]
+
+
+def saved_bytes(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> int:
+    """Bytes of the tensors autograd saves for the backward pass of mean((model(x) - y)^2), parameters excluded.
+
+    x: (B, in_features), y: (B, out_features). Each saved array counts once (a hook sees every tensor autograd
+    saves, 04_backpropagation.ipynb section 8); under ``torch.no_grad()`` nothing is saved, so the result is 0.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    for name, t in (("x", x), ("y", y)):
+        if not isinstance(t, torch.Tensor) or t.ndim != 2:
+            raise ValueError(f"{name} must be a 2-D tensor (B, features), got "
+                             f"{tuple(t.shape) if isinstance(t, torch.Tensor) else type(t).__name__}")
+    if x.shape[0] != y.shape[0]:
+        raise ValueError(f"x and y must have the same batch size, got x {tuple(x.shape)} and y {tuple(y.shape)}")
+    params = {p.data_ptr() for p in model.parameters()}
+    saved: dict[int, int] = {}
+
+    def pack(t: torch.Tensor) -> torch.Tensor:
+        if t.data_ptr() not in params:
+            saved[t.data_ptr()] = t.numel() * t.element_size()
+        return t
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        torch.mean((model(x) - y) ** 2)
+    return sum(saved.values())
