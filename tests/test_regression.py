@@ -1,15 +1,17 @@
 """Notebook 01: least squares and gradient descent against PyTorch, the stability limit and the divergence rule
 (nnlab.regression), the explorer and its status line (nnlab.experiments.regression), the figure and the widget
 (nnlab.views.regression)."""
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
 from nbval_rules import sanitize  # tests/nbval_rules.py: the sanitizer file as nbval applies it
 
 from nnlab.experiments.regression import BOUNDS, DescentResult, explore_descent, surface_problem
-from nnlab.regression import Standardizer, add_bias, gradient_descent, least_squares, loss_surface, max_stable_lr, mse
+from nnlab.regression import (Standardizer, add_bias, gradient_descent, least_squares, loss_surface, max_stable_lr, mse,
+                              mse_hessian)
 from nnlab.training import diverged
-from nnlab.views.regression import DescentPlot, descent_explorer, plot_descent
+from nnlab.views.regression import DescentPlot, descent_explorer, plot_descent, plot_surface
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +169,50 @@ def test_widget_redraws_and_reports_divergence_without_raising():
     assert "200 steps" in panel.last_status
     assert panel.redraws == 5                  # the first draw and one per change
     assert len(panel.last_figure.axes) == 2    # surface + loss curve
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_mse_hessian_matches_autograd(seed):
+    rng = np.random.default_rng(seed)
+    xb = add_bias(rng.normal(size=(25, 3)) * [1.0, 10.0, 0.1])
+    y = torch.tensor(rng.normal(size=25))
+    expected = torch.autograd.functional.hessian(lambda t: torch.mean((y - torch.tensor(xb) @ t) ** 2),
+                                                 torch.zeros(4, dtype=torch.float64))
+    np.testing.assert_allclose(mse_hessian(xb), expected.numpy(), rtol=1e-12, atol=1e-12)
+    assert max_stable_lr(xb) == pytest.approx(2 / np.linalg.eigvalsh(expected.numpy()).max(), rel=1e-12)
+
+
+def test_one_step_multiplies_each_eigencomponent_by_one_minus_lr_lambda():
+    rng = np.random.default_rng(5)
+    xb = add_bias(rng.normal(size=(40, 2)) * [3.0, 0.5])
+    y = rng.normal(size=40)
+    lam, v = np.linalg.eigh(mse_hessian(xb))
+    star, lr = least_squares(xb, y), 0.7 * max_stable_lr(xb)
+    path = gradient_descent(xb, y, lr, steps=5).path
+    c = (path - star) @ v                                     # (6, 3)
+    np.testing.assert_allclose(c, (1 - lr * lam) ** np.arange(6)[:, None] * c[0], atol=1e-10)
+
+
+def test_raw_and_scaled_surface_problems():
+    raw, scaled = surface_problem(scaled=False), surface_problem()
+    assert raw.xb.shape == scaled.xb.shape and raw.xb[:, 0].mean() > 1000       # ft²
+    np.testing.assert_allclose(np.linalg.eigvalsh(mse_hessian(scaled.xb)), [2.0, 2.0], atol=1e-12)
+    assert np.linalg.cond(raw.xb.T @ raw.xb) > 1e7
+    one = gradient_descent(scaled.xb, scaled.y, lr=0.5, steps=1)                # η = 1/λ on a round bowl
+    np.testing.assert_allclose(one.path[1], scaled.theta_star, atol=1e-12)
+    with pytest.raises(TypeError, match="scaled"):
+        surface_problem(scaled="no")
+
+
+def test_plot_surface_holds_the_path_and_the_minimum(problem):
+    descent = gradient_descent(problem.xb, problem.y, lr=0.9 * problem.lr_max, steps=10)
+    ax = plot_surface(problem, descent, unit="std", equal=True, title="t")
+    x0, x1 = ax.get_xlim()
+    assert ax.get_title() == "t" and "std" in ax.get_xlabel()
+    assert x0 <= descent.path[:, 0].min() and descent.path[:, 0].max() <= x1
+    assert len(ax.lines) == 2 and len(ax.texts) == 3                           # path, θ*; steps 1-3 numbered
+    plt.close(ax.figure)
+    with pytest.raises(TypeError, match="descent"):
+        plot_surface(problem, "path")
+    with pytest.raises(ValueError, match="two-parameter"):
+        plot_surface(problem, gradient_descent(add_bias(np.ones((3, 2))), np.ones(3), 0.1, 2))

@@ -97,10 +97,15 @@ def least_squares(xb: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.linalg.lstsq(xb, y, rcond=None)[0]
 
 
+def mse_hessian(xb: np.ndarray) -> np.ndarray:
+    """The MSE's Hessian H = (2/N) X^T X, (p, p): the same at every theta, since the loss is quadratic."""
+    xb = float_array("xb", xb, 2, "(N, p)")
+    return 2.0 / len(xb) * xb.T @ xb
+
+
 def max_stable_lr(xb: np.ndarray) -> float:
     """2 / lambda_max of the MSE Hessian (2/N) X^T X: gradient descent diverges above this step size."""
-    xb = float_array("xb", xb, 2, "(N, p)")
-    lam = float(np.linalg.eigvalsh(2.0 / len(xb) * xb.T @ xb).max())
+    lam = float(np.linalg.eigvalsh(mse_hessian(xb)).max())
     if not lam > 0:
         raise ValueError("xb is all zeros: the MSE is flat, so no learning rate is too large")
     return float(2.0 / lam)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..checks import choice, integer, number
+from ..checks import choice, flag, integer, number
 from ..data import NUMERIC_COLUMNS, load_houses
 from ..regression import DescentPath, Standardizer, add_bias, gradient_descent, least_squares, max_stable_lr, mse
 from ..report import approx
@@ -19,20 +19,22 @@ BOUNDS = {"lr": (1e-3, 10.0), "steps": (0, 200)}  # the settings the explorer (a
 
 @dataclass(frozen=True)
 class SurfaceProblem:
-    """Price (k$) from standardised living area: the two-parameter problem the widget explores."""
+    """Price (k$) from living area, standardised (the widget's problem) or raw in ft²: two parameters (w, b)."""
 
-    xb: np.ndarray          # (N, 2): scaled living area and a column of ones
+    xb: np.ndarray          # (N, 2): living area (scaled, or raw ft²) and a column of ones
     y: np.ndarray           # (N,) price in k$
     theta_star: np.ndarray  # (2,) least-squares (w, b)
     loss_star: float        # the minimum MSE, (k$)²
     lr_max: float           # 2 / lambda_max: the largest stable learning rate
 
 
-def surface_problem(feature: str = "livingArea") -> SurfaceProblem:
-    """Build the explorer's problem from the training split of the houses data."""
+def surface_problem(feature: str = "livingArea", scaled: bool = True) -> SurfaceProblem:
+    """Build the explorer's problem from the training split of the houses data (scaled=False: the raw feature)."""
     choice("feature", feature, NUMERIC_COLUMNS[1:])     # any numeric column but the price itself
+    scaled = flag("scaled", scaled)
     houses = load_houses(features=(feature,))
-    xb = add_bias(Standardizer.fit(houses.x_train).transform(houses.x_train))
+    x = Standardizer.fit(houses.x_train).transform(houses.x_train) if scaled else houses.x_train
+    xb = add_bias(x)
     theta = least_squares(xb, houses.y_train)
     return SurfaceProblem(xb, houses.y_train, theta, mse(xb, houses.y_train, theta), max_stable_lr(xb))
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..checks import integer, number, string
+from ..checks import flag, integer, number, string
 from ..experiments.regression import BOUNDS, DescentResult, SurfaceProblem, explore_descent, surface_problem
-from ..regression import loss_surface
+from ..regression import DescentPath, loss_surface
 from .widgets import Panel, int_slider, log_slider
 
 LR_READOUT = ".3g"   # the learning rate's slider readout: 3 significant digits (1.78e-4 reads 0.000178)
@@ -61,6 +62,49 @@ class DescentPlot:
         self.ax_loss.relim()
         self.ax_loss.autoscale_view()
         return self.fig
+
+
+def plot_surface(problem: SurfaceProblem, descent: DescentPath, ax: Axes | None = None, title: str = "",
+                 unit: str = "unit of the feature", equal: bool = False) -> Axes:
+    """Contours of one problem's MSE surface around its descent path and θ*, the first steps numbered.
+
+    The window is centred on θ* and holds every step, with a fifth of margin; ``equal=True`` gives both axes
+    the same scale (a round bowl then looks round). Contours are spaced geometrically above the minimum, so a
+    narrow valley shows as tightly packed lines on either side of its floor. Returns the Axes.
+    """
+    if not isinstance(problem, SurfaceProblem):
+        raise TypeError(f"problem must be a SurfaceProblem (from surface_problem()), got {type(problem).__name__}")
+    if not isinstance(descent, DescentPath):
+        raise TypeError(f"descent must be a DescentPath (from gradient_descent), got {type(descent).__name__}")
+    if descent.path.shape[1:] != (2,):
+        raise ValueError(f"descent must be on a two-parameter problem, got a path of shape {descent.path.shape}")
+    string("title", title)
+    string("unit", unit)
+    equal = flag("equal", equal)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.8, 3.8))
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
+    centre, path = problem.theta_star, descent.path[np.isfinite(descent.path).all(axis=1)]
+    half = 1.2 * np.abs(path - centre).max(axis=0) + 1e-9                    # (2,) half-widths of the window
+    if equal:
+        half[:] = half.max()
+    w = np.linspace(centre[0] - half[0], centre[0] + half[0], 80)
+    b = np.linspace(centre[1] - half[1], centre[1] + half[1], 80)
+    surface = loss_surface(problem.xb, problem.y, w, b)                       # (80, 80)
+    ax.contour(w, b, surface, levels=problem.loss_star + (surface.max() - problem.loss_star)
+               * np.geomspace(1e-3, 1, 12), linewidths=0.8, cmap="viridis")
+    ax.plot(path[:, 0], path[:, 1], ".-", color="#D55E00", ms=4, lw=1, label=f"gradient descent, {len(path) - 1} steps")
+    for k in range(1, min(4, len(path))):
+        ax.annotate(str(k), path[k], textcoords="offset points", xytext=(0, 5), ha="center", fontsize=7,
+                    color="#D55E00")
+    ax.plot(*centre, "*", color="#000000", ms=11, label="least squares θ*")
+    ax.set(xlabel=f"w (k$ per {unit})", ylabel="b (k$)", title=title or "MSE surface and descent path",
+           xlim=(w[0], w[-1]), ylim=(b[0], b[-1]))
+    if equal:
+        ax.set_aspect("equal")
+    ax.legend(loc="upper right", fontsize=7)
+    return ax
 
 
 def plot_descent(result: DescentResult, title: str = "") -> Figure:
