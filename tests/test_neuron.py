@@ -179,3 +179,13 @@ def test_response_plot_is_reused_and_updated():
     x, y = canvas.y_line.get_data()
     assert len(x) == 11 and y[0] > y[-1]  # w < 0: a falling step
     assert canvas.mid_line.get_xdata()[0] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("w0", [0.0, 2.0, -2.0, 0.5])
+def test_one_neuron_on_a_symmetric_bump_ends_flat_at_the_variance(w0):
+    """Notebook 02's lesson: from w = 0 the bump's dL/dw cancels in pairs; from a tilted start the fit flattens back."""
+    x = (torch.arange(-30, 31, dtype=torch.float64) / 10)[:, None]
+    y = torch.exp(-x[:, 0] ** 2)
+    fit = fit_neuron(x, y, lr=5.0, steps=1500, w0=torch.tensor([w0], dtype=torch.float64))
+    assert abs(fit.w.item()) < 1e-6
+    assert fit.losses[-1].item() == pytest.approx(y.var(unbiased=False).item(), abs=1e-9)
