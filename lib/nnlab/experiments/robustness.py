@@ -137,20 +137,41 @@ def experiment(name: str, notebook: str, about: str, claims: list[Claim] | tuple
     return register
 
 
-def registry() -> dict[str, Experiment]:
-    """Every experiment of the course (imports each nnlab.experiments.lessons_* module), by name."""
+def _import_all() -> dict[str, Exception]:
+    """Import each nnlab.experiments.lessons_* module; return {module: error} for those that failed."""
     from .. import experiments
+    errors = {}
     for info in pkgutil.iter_modules(experiments.__path__):
         if info.name.startswith("lessons_"):
-            importlib.import_module(f"{experiments.__name__}.{info.name}")
+            try:
+                importlib.import_module(f"{experiments.__name__}.{info.name}")
+            except Exception as exc:          # reported by registry(), or by get() when the name is missing
+                errors[info.name] = exc
+    return errors
+
+
+def _sorted() -> dict[str, Experiment]:
     return dict(sorted(_REGISTRY.items(), key=lambda kv: (kv[1].notebook, kv[0])))
 
 
+def registry() -> dict[str, Experiment]:
+    """Every experiment of the course (imports each nnlab.experiments.lessons_* module), by name."""
+    errors = _import_all()
+    if errors:
+        module, exc = next(iter(errors.items()))
+        raise ImportError(f"nnlab.experiments.{module} cannot be imported: {type(exc).__name__}: {exc}") from exc
+    return _sorted()
+
+
 def get(name: str) -> Experiment:
-    experiments = registry()
-    if name not in experiments:
-        raise KeyError(f"no experiment named {name!r}; known: {', '.join(experiments)}")
-    return experiments[name]
+    """One experiment by name (a broken lessons module elsewhere does not stop it; it is named if ``name`` is
+    missing)."""
+    errors = _import_all()
+    if name not in _REGISTRY:
+        broken = "".join(f"; nnlab.experiments.{m} failed to import ({type(e).__name__}: {e})"
+                         for m, e in errors.items())
+        raise KeyError(f"no experiment named {name!r}; known: {', '.join(_sorted())}{broken}")
+    return _REGISTRY[name]
 
 
 def check(name: str, seed: int = 0) -> Trial:
