@@ -1,6 +1,7 @@
 """The offline slide decks (`make slides`) in headless Chromium: every deck loads with zero failed requests and
 no request leaving 127.0.0.1, MathJax typesets the math, widgets render from their saved state, and reveal.js
-shows as many slides as the notebook has slide/subslide cells.
+shows as many slides as the notebook has slide/subslide cells, and no code cell (its source or its printed
+output) runs past the right edge of its slide on any slide.
 
 The decks are built once per module by tools/slides/build.py into a temporary folder and served by a local
 http.server on 127.0.0.1; any request to another host is aborted and counted as a failure.
@@ -52,6 +53,36 @@ def widget_views(nb: dict) -> int:
     """Widget views among the saved outputs (rendered from the notebook's widget state)."""
     return sum("application/vnd.jupyter.widget-view+json" in out.get("data", {})
                for c in nb["cells"] if c["cell_type"] == "code" for out in c.get("outputs", []))
+
+
+# Visit every slide and measure each code cell there: the cell must fit in its slide, and every code box in it
+# (source and text output) must neither scroll sideways nor reach past the slide's right edge. Returns the number
+# of code cells measured and the offenders.
+OVERFLOW_JS = f"""() => {{
+    const reveal = require('{REVEAL}');
+    const slides = [...document.querySelectorAll('.reveal .slides section:not(.stack)')];
+    const found = [];
+    let cells = 0;
+    slides.forEach((slide, k) => {{
+        const at = reveal.getIndices(slide);
+        reveal.slide(at.h, at.v);
+        const right = slide.getBoundingClientRect().right;
+        slide.querySelectorAll('.jp-CodeCell').forEach(cell => {{
+            cells += 1;
+            if (cell.scrollWidth > slide.clientWidth + 1)
+                found.push(`slide ${{k}}: cell ${{cell.scrollWidth}} px wide, slide ${{slide.clientWidth}} px`);
+            cell.querySelectorAll('pre').forEach(pre => {{
+                const text = JSON.stringify(pre.textContent.trim().split('\\n')[0].slice(0, 50));
+                if (pre.scrollWidth > pre.clientWidth + 1)
+                    found.push(`slide ${{k}}: ${{text}} scrolls (${{pre.scrollWidth}} > ${{pre.clientWidth}} px)`);
+                else if (pre.getBoundingClientRect().right > right + 1)
+                    found.push(`slide ${{k}}: ${{text}} ends past the slide's right edge`);
+            }});
+        }});
+    }});
+    reveal.slide(0, 0);
+    return {{cells, found}};
+}}"""
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -146,6 +177,7 @@ def test_deck_offline(notebook, decks, server, chromium):  # noqa: F811  (the fi
             typeset: document.querySelectorAll('.MathJax_CHTML, .MathJax_Display').length,
             errors: document.querySelectorAll('.MathJax_Error, .merror').length,
             widgets: document.querySelectorAll('.jupyter-widgets').length}})""")
+        overflow = page.evaluate(OVERFLOW_JS)
     finally:
         context.close()
 
@@ -156,3 +188,8 @@ def test_deck_offline(notebook, decks, server, chromium):  # noqa: F811  (the fi
         assert found["tex"] > 0 and found["typeset"] >= found["tex"] and found["errors"] == 0, found
     if widget_views(nb):
         assert found["widgets"] > 0, f"{notebook.stem}: no widget rendered from the saved state ({found})"
+    code_cells = sum(c["cell_type"] == "code" and c.get("metadata", {}).get("slideshow", {}).get("slide_type")
+                     not in ("skip", "notes") for c in nb["cells"])
+    assert overflow["cells"] == code_cells, f"{notebook.stem}: measured {overflow['cells']} of {code_cells} code cells"
+    assert overflow["found"] == [], (f"{notebook.stem}: code runs off {len(overflow['found'])} slide edges:\n"
+                                     + "\n".join(overflow["found"]))
