@@ -9,9 +9,11 @@ import pytest
 import torch
 
 from nnlab import ffn, metrics, training
+from nnlab.data import load_houses
 from nnlab.experiments.playground import (ACTIVATIONS, BOUNDS, Config, Playground, PlaygroundResult,
                                           explore_playground)
 from nnlab.playground import CLASSIFICATION, DATASETS, HOUSE_FEATURES, make_dataset, split_sizes, task
+from nnlab.regression import Standardizer
 
 
 def weights_equal(a: Playground, b: Playground) -> bool:
@@ -82,7 +84,8 @@ def test_datasets_shapes_split_and_determinism(dataset, noise, ratio):
     d = c.make_dataset()
     n = c.n_total
     assert d.x.shape == (n, 2) and d.y.shape == (n,) and d.x.dtype == torch.float32
-    assert len(d.train) == c.n_train == round(ratio * n) and len(d.train) + len(d.test) == n
+    expected = 1382 if dataset == "houses" else round(ratio * n)  # the houses keep 01's split
+    assert len(d.train) == c.n_train == expected and len(d.train) + len(d.test) == n
     assert set(d.train.tolist()).isdisjoint(d.test.tolist())
     assert torch.isfinite(d.x).all() and torch.isfinite(d.y).all()
     if dataset in CLASSIFICATION:
@@ -90,7 +93,10 @@ def test_datasets_shapes_split_and_determinism(dataset, noise, ratio):
     again = make_dataset(dataset, n_points=500, noise=noise, train_ratio=ratio, seed=0)
     assert torch.equal(d.x, again.x) and torch.equal(d.train, again.train) and d.task == task(dataset)
     other = make_dataset(dataset, n_points=500, noise=noise, train_ratio=ratio, seed=1)
-    assert not torch.equal(d.x, other.x) or not torch.equal(d.train, other.train)
+    if dataset == "houses" and noise == 0:  # no noise, a fixed split: the seed changes nothing in the data
+        assert torch.equal(d.x, other.x) and torch.equal(d.test, other.test)
+    else:
+        assert not torch.equal(d.x, other.x) or not torch.equal(d.train, other.train)
 
 
 def test_houses_use_the_chosen_features_standardised():
@@ -99,7 +105,24 @@ def test_houses_use_the_chosen_features_standardised():
     torch.testing.assert_close(xt.mean(0), torch.zeros(2, dtype=torch.float64), atol=1e-5, rtol=0)
     torch.testing.assert_close(yt.std(unbiased=False), torch.tensor(1.0, dtype=torch.float64), atol=1e-5, rtol=0)
     assert d.axis_labels == ("livingArea (standardised)", "age (standardised)")
-    assert len(d.y) == 1728 and len(d.train) == 864  # n_points does not apply to the houses
+    assert len(d.y) == 1728 and len(d.train) == 1382  # neither n_points nor train_ratio apply to the houses
+
+
+@pytest.mark.parametrize("seed,ratio", [(0, 0.5), (3, 0.1), (7, 0.9)])
+def test_houses_are_notebook_01s_split_whatever_the_seed_and_ratio(seed, ratio):
+    """The playground's training and test houses are load_houses()'s (01's), in its order, for every seed."""
+    features = ("livingArea", "age")
+    ref = load_houses(features=features)
+    d = make_dataset("houses", n_points=20, noise=0.0, train_ratio=ratio, seed=seed, features=features)
+    scaler = Standardizer.fit(ref.x_train)
+    torch.testing.assert_close(d.x[d.train].double(), torch.from_numpy(scaler.transform(ref.x_train)),
+                               atol=1e-5, rtol=0)
+    torch.testing.assert_close(d.x[d.test].double(), torch.from_numpy(scaler.transform(ref.x_test)),
+                               atol=1e-5, rtol=0)
+    y_scaler = Standardizer.fit(ref.y_train)
+    torch.testing.assert_close(d.y[d.test].double(), torch.from_numpy(y_scaler.transform(ref.y_test)),
+                               atol=1e-5, rtol=0)
+    assert Config(dataset="houses", train_ratio=ratio, seed=seed).n_train == len(ref.y_train) == 1382
 
 
 @pytest.mark.parametrize("kwargs,error,match", [
@@ -115,7 +138,7 @@ def test_make_dataset_checks_its_arguments(kwargs, error, match):
 
 def test_split_sizes_leave_a_test_point_and_a_training_point():
     assert split_sizes("circle", 20, 0.99) == (20, 19) and split_sizes("circle", 20, 0.01) == (20, 1)
-    assert split_sizes("houses", 20, 0.5) == (1728, 864) and len(HOUSE_FEATURES) == 9
+    assert split_sizes("houses", 20, 0.5) == (1728, 1382) and len(HOUSE_FEATURES) == 9
 
 
 def test_maths_and_experiment_modules_load_no_plotting_or_widgets():

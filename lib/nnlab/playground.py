@@ -1,7 +1,9 @@
 """The playground's 2-D data sets (08_playground.ipynb): tensors out, nothing drawn.
 
 Classification: circle, XOR, Gaussian clusters, spiral (labels 0/1). Regression: a noisy plane, and the
-real-estate data of notebook 01 on two chosen features (inputs and price standardised on the training houses).
+real-estate data of notebook 01 on two chosen features, on 01's fixed split (``nnlab.data.load_houses``: the same
+1,382 training and 346 test houses in every notebook, whatever the seed or train ratio), inputs and price
+standardised on the training houses.
 Every data set is a function of its arguments only: it draws from its own generator seeded by ``seed``.
 The settings, training and views of the playground are ``nnlab.experiments.playground`` and
 ``nnlab.views.playground``.
@@ -26,6 +28,7 @@ DEFAULT_FEATURES = ("livingArea", "age")
 EXTENT = (-1.2, 1.2, -1.2, 1.2)  # the plot extent of the synthetic data sets (x1 min, x1 max, x2 min, x2 max)
 MAX_POINTS = 1_000_000  # make_dataset's n_points at most (the playground's own bound is far lower)
 MAX_SEED = 2**63 - 1    # what a torch.Generator takes
+HOUSES_TRAIN = HOUSES_ROWS - round(0.2 * HOUSES_ROWS)  # 1,382: load_houses' default 80/20 split (notebook 01's)
 
 
 def check_name(argument: str, value, options: tuple[str, ...]) -> str:
@@ -85,11 +88,14 @@ def task(dataset: str) -> str:
 
 
 def split_sizes(dataset: str, n_points: int, train_ratio: float) -> tuple[int, int]:
-    """(points used, training points): all 1,728 houses for 'houses', else n_points; the training share is
-    round(train_ratio * total), at least 1 and leaving at least 1 test point."""
-    total = (HOUSES_ROWS if check_name("dataset", dataset, DATASETS) == "houses"
-             else integer("n_points", n_points, 2, MAX_POINTS))
-    return total, min(max(1, round(number("train_ratio", train_ratio, 0.0, 1.0) * total)), total - 1)
+    """(points used, training points): for 'houses' always 01's split (1,728, 1,382); else n_points and
+    round(train_ratio * n_points), at least 1 and leaving at least 1 test point."""
+    houses = check_name("dataset", dataset, DATASETS) == "houses"
+    ratio = number("train_ratio", train_ratio, 0.0, 1.0)
+    if houses:
+        return HOUSES_ROWS, HOUSES_TRAIN
+    total = integer("n_points", n_points, 2, MAX_POINTS)
+    return total, min(max(1, round(ratio * total)), total - 1)
 
 
 def check_features(features: tuple[str, str] | list[str]) -> tuple[str, str]:
@@ -129,11 +135,10 @@ def _classification(name: str, n: int, noise: float, g: torch.Generator) -> tupl
     return x + noise * (2 * u(n, 2) - 1), y
 
 
-def _houses(features: tuple[str, str], n_train: int, noise: float, seed: int,
-            g: torch.Generator) -> Dataset:
-    """The houses on two features: the first n_train rows are the training houses; both sides standardised
-    on them (``nnlab.regression.Standardizer``), then input noise added."""
-    houses = load_houses(features=features, test_fraction=1 - n_train / HOUSES_ROWS, seed=seed)
+def _houses(features: tuple[str, str], noise: float, g: torch.Generator) -> Dataset:
+    """The houses on two features on 01's split (``load_houses()``: its 1,382 training houses first); both sides
+    standardised on the training houses (``nnlab.regression.Standardizer``), then input noise added (from g)."""
+    houses = load_houses(features=features)
     x_all = np.vstack([houses.x_train, houses.x_test])
     y_all = np.concatenate([houses.y_train, houses.y_test])
     n_tr = len(houses.y_train)
@@ -151,7 +156,8 @@ def make_dataset(dataset: str, *, n_points: int, noise: float, train_ratio: floa
                  features: tuple[str, str] | list[str] = DEFAULT_FEATURES) -> Dataset:
     """A data set by name: circle/xor/gauss/spiral (labels 0/1), plane or houses (standardised target).
 
-    ``n_points`` is ignored by 'houses' (all 1,728 rows), ``features`` is used only by it; ``noise`` is the
+    ``n_points``, ``train_ratio`` and (for the split) ``seed`` are ignored by 'houses' (all 1,728 rows on 01's
+    fixed split), ``features`` is used only by it; ``noise`` is the
     label-shape noise (classification), the target noise (plane) or the input noise (houses).
     """
     noise = number("noise", noise, 0.0)
@@ -161,7 +167,7 @@ def make_dataset(dataset: str, *, n_points: int, noise: float, train_ratio: floa
     n_total, n_train = split_sizes(dataset, n_points, train_ratio)
     g = torch.Generator().manual_seed(seed)
     if dataset == "houses":
-        return _houses(features, n_train, noise, seed, g)
+        return _houses(features, noise, g)
     if dataset in CLASSIFICATION:
         x, y = _classification(dataset, n_total, noise, g)
     else:  # plane
