@@ -68,42 +68,84 @@ def plot_datasets(**settings) -> Figure:
     return fig
 
 
-def draw_views(pg: Playground, ax_out: Axes, ax_loss: Axes, resolution: int = 40, show_test: bool = True) -> dict:
-    """Draw the output over the plane with the data (ax_out) and the loss curves (ax_loss); return the artists."""
+def draw_plane(pg: Playground, ax: Axes, resolution: int = 40, show_test: bool = True, title: str | None = None,
+               boundary: bool = False):
+    """Draw the output over the plane (P(label 1) or the prediction) with the data on ax, and (boundary, for a
+    static figure of a classifier) the decision boundary P = 1/2 as a black line; return the image."""
+    _check_playground(pg)
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
+    resolution, show_test, boundary = _resolution(resolution), flag("show_test", show_test), flag("boundary", boundary)
+    d, c = pg.data, pg.config
+    cls = d.task == "classification"
+    lim = (0.0, 1.0) if cls else (float(d.y.min()), float(d.y.max()))
+    im = ax.imshow(pg.output_grid(resolution), extent=d.extent, origin="lower", cmap=ORANGE_BLUE,
+                   vmin=lim[0], vmax=lim[1], aspect="auto", interpolation="nearest")
+    x, y = d.x.numpy(), d.y.numpy()
+    kw = dict(cmap=ORANGE_BLUE, vmin=lim[0], vmax=lim[1], s=9)
+    tr, te = d.train.numpy(), d.test.numpy()
+    ax.scatter(x[tr, 0], x[tr, 1], c=y[tr], edgecolors="#FFFFFF", linewidths=0.6, label="train",
+               **{**kw, "s": 9 if show_test else 16})
+    if show_test:
+        ax.scatter(x[te, 0], x[te, 1], c=y[te], edgecolors="#000000", linewidths=0.6, label="test", **kw)
+    if title is None:
+        title = f"{c.dataset}: " + ("P(label 1) over the plane" if cls else "prediction over the plane")
+    ax.set(xlim=d.extent[:2], ylim=d.extent[2:], xlabel=d.axis_labels[0], ylabel=d.axis_labels[1], title=title)
+    if cls and boundary:  # the decision boundary: P(label 1) = 1/2
+        xs, ys, _ = pg.grid(resolution)
+        ax.contour(xs, ys, pg.output_grid(resolution), levels=[0.5], colors="#000000", linewidths=1.0)
+    ax.grid(False)
+    return im
+
+
+def draw_views(pg: Playground, ax_out: Axes, ax_loss: Axes, resolution: int = 40, show_test: bool = True,
+               boundary: bool = False) -> dict:
+    """Draw the output over the plane with the data (ax_out) and the loss curves (ax_loss); return the artists.
+    The live view keeps boundary False: it repaints only the image, so a drawn boundary would go stale."""
     _check_playground(pg)
     for name, ax in (("ax_out", ax_out), ("ax_loss", ax_loss)):
         if not isinstance(ax, Axes):
             raise TypeError(f"{name} must be a matplotlib Axes, got {type(ax).__name__}")
-    resolution, show_test = _resolution(resolution), flag("show_test", show_test)
-    d, c = pg.data, pg.config
-    cls = d.task == "classification"
-    lim = (0.0, 1.0) if cls else (float(d.y.min()), float(d.y.max()))
-    im = ax_out.imshow(pg.output_grid(resolution), extent=d.extent, origin="lower", cmap=ORANGE_BLUE,
-                       vmin=lim[0], vmax=lim[1], aspect="auto", interpolation="nearest")
-    x, y = d.x.numpy(), d.y.numpy()
-    kw = dict(cmap=ORANGE_BLUE, vmin=lim[0], vmax=lim[1], s=9)
-    tr, te = d.train.numpy(), d.test.numpy()
-    ax_out.scatter(x[tr, 0], x[tr, 1], c=y[tr], edgecolors="#FFFFFF", linewidths=0.4, label="train", **kw)
-    if show_test:
-        ax_out.scatter(x[te, 0], x[te, 1], c=y[te], edgecolors="#000000", linewidths=0.6, label="test", **kw)
-    ax_out.set(xlim=d.extent[:2], ylim=d.extent[2:], xlabel=d.axis_labels[0], ylabel=d.axis_labels[1],
-               title=f"{c.dataset}: " + ("P(label 1) over the plane" if cls else "prediction over the plane"))
-    ax_out.grid(False)
+    im = draw_plane(pg, ax_out, resolution, show_test, boundary=boundary)
     h = pg.loss_curves()
     train, = ax_loss.plot(h["epoch"], h["train"], color="#0072B2", label="train")
     test, = ax_loss.plot(h["epoch"], h["test"], color="#D55E00", label="test")
-    ax_loss.set(xlabel="epoch", ylabel="BCE loss" if cls else "MSE (standardised)",
+    ax_loss.set(xlabel="epoch", ylabel="BCE loss" if pg.data.task == "classification" else "MSE (standardised)",
                 title="loss: train and test")
     ax_loss.legend(fontsize=8)
     return {"image": im, "train": train, "test": test}
 
 
+def plot_side_by_side(runs: dict[str, Playground], resolution: int = 40, show_test: bool = False) -> Figure:
+    """Each run's output over the plane side by side (titled by its label; the training points, and the test
+    points when show_test), then all their loss curves in one panel (train dashed, test solid):
+    e.g. {"L2 = 0": pg0, "L2 = 0.001": pg1}."""
+    if not isinstance(runs, dict) or not runs or not all(isinstance(k, str) for k in runs):
+        raise TypeError(f"runs must be a non-empty dict of label (str) -> Playground, got {type(runs).__name__}")
+    for pg in runs.values():
+        _check_playground(pg)
+    resolution, show_test = _resolution(resolution), flag("show_test", show_test)
+    fig, axes = plt.subplots(1, len(runs) + 1, figsize=(3.6 * (len(runs) + 1), 3.4), layout="constrained")
+    colours = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00"]
+    for i, ((label, pg), ax) in enumerate(zip(runs.items(), axes)):
+        draw_plane(pg, ax, resolution, show_test, title=label, boundary=True)
+        h = pg.loss_curves()
+        colour = colours[i % len(colours)]
+        axes[-1].plot(h["epoch"], h["train"], "--", color=colour, label=f"{label}: train")
+        axes[-1].plot(h["epoch"], h["test"], color=colour, label=f"{label}: test")
+    first = next(iter(runs.values()))
+    axes[-1].set(xlabel="epoch", title="loss: train (dashed) and test", ylim=(0, None),
+                 ylabel="BCE loss" if first.data.task == "classification" else "MSE (standardised)")
+    axes[-1].legend(fontsize=7, loc="lower left")
+    return fig
+
+
 def plot_playground(pg: Playground, show_test: bool = True) -> Figure:
-    """A static figure of the playground's two main views (for notebooks)."""
+    """A static figure of the playground's two main views (for notebooks; a classifier's boundary P = 1/2 drawn)."""
     _check_playground(pg)
     flag("show_test", show_test)
     fig, (ax_out, ax_loss) = plt.subplots(1, 2, figsize=(9.5, 3.8))
-    draw_views(pg, ax_out, ax_loss, show_test=show_test)
+    draw_views(pg, ax_out, ax_loss, show_test=show_test, boundary=True)
     fig.tight_layout()
     return fig
 
@@ -363,6 +405,7 @@ class PlaygroundWidget:
         c = self.playground.config
         self.controls["neurons"].disabled = c.hidden_layers == 0
         self.controls["features"].disabled = c.dataset != "houses"
+        self.controls["train_ratio"].disabled = c.dataset == "houses"  # the houses keep 01's split
         self.controls["noise"].description = "noise" if c.dataset != "houses" else "input noise"
 
     def _sync_controls(self) -> None:
