@@ -124,6 +124,26 @@ class CascadedTanks:
                              "(above it the upper tank overflows)")
         return x1, (self.k2 / self.k3) ** 2 * x1
 
+    def static_output(self, u: np.ndarray) -> np.ndarray:
+        """Steady-state sensor reading y_ss (n,) in volts for each constant input in u (n,), overflow included.
+
+        Inflow = outflow in each tank: k4 (u - u_off) = k1 sqrt(x1) and k2 sqrt(x1) = k3 sqrt(x2), so below the
+        overflow x2 = (k2 k4 (u - u_off) / (k1 k3))^2, a square law in u. Above it x1 = x1_max, the excess
+        inflow k4 (u - u_off) - k1 sqrt(x1_max) falls into the lower tank (times k5), and
+        k3 sqrt(x2) = k2 sqrt(x1_max) + k5 (excess). Then y_ss = min(x2 + y_off, y_sat).
+        """
+        u = check_signal(u)
+        inflow = self.k4 * np.maximum(u - self.u_off, 0.0)
+        s1_max = math.sqrt(self.x1_max)
+        excess = np.maximum(inflow - self.k1 * s1_max, 0.0)
+        s1 = np.minimum(inflow / self.k1, s1_max)                          # sqrt(x1)
+        x2 = ((self.k2 * s1 + self.k5 * excess) / self.k3) ** 2
+        return np.minimum(x2 + self.y_off, self.y_sat)
+
+    def overflow_input(self) -> float:
+        """The constant pump voltage (V) above which the upper tank overflows at steady state."""
+        return self.u_off + self.k1 * math.sqrt(self.x1_max) / self.k4
+
 
 @dataclass(frozen=True)
 class Duffing:
