@@ -35,8 +35,8 @@ def test_train_averaged_is_the_mean_of_the_last_records_and_accuracy():
     assert "accuracy" not in train_averaged(Playground(dataset="plane", lr=0.1), 10, 5)
 
 
-@pytest.mark.parametrize("steps,window,match", [(10, 3, "window"), (12, 7, "multiple"), (10, 15, "at most"), (0, 5, "steps"),
-                                                (10, 0, "window")])
+@pytest.mark.parametrize("steps,window,match", [(10, 3, "window"), (12, 7, "multiple"), (10, 15, "at most"),
+                                                (0, 5, "steps"), (10, 0, "window")])
 def test_train_averaged_refuses_bad_windows(steps, window, match):
     with pytest.raises(ValueError, match=match):
         train_averaged(Playground(dataset="circle"), steps, window)
