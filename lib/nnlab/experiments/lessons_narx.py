@@ -32,8 +32,13 @@ def _scores(model, test, n0: int) -> tuple[float, np.ndarray, np.ndarray]:
 
 
 def _flatness(losses: np.ndarray) -> float:
-    """Mean loss of the last 100 steps over the mean of the 100 before (1: flat; below 1: still falling)."""
-    return float(np.mean(losses[-100:]) / np.mean(losses[-200:-100]))
+    """Mean loss of the last 100 steps over the mean of the 100 before (1: flat; below 1: still falling).
+
+    With fewer than 200 steps, the last half over the half before."""
+    half = min(100, losses.size // 2)
+    if half == 0:
+        return float("nan")
+    return float(np.mean(losses[-half:]) / np.mean(losses[-2 * half:-half]))
 
 
 def _window_rms(fit) -> float:
