@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from ..checks import float_tensor, integer
 from ..data import load_houses
 from ..ffn import FeedforwardNeuralNetModel
 from ..regression import Standardizer, add_bias, least_squares, mse
@@ -32,6 +33,10 @@ def houses_standardised() -> tuple[torch.Tensor, torch.Tensor]:
 def train_lecture_net(x: torch.Tensor, y: torch.Tensor, seed: int, zero_grad: bool,
                       epochs: int = EPOCHS) -> tuple[torch.nn.Module, list[float]]:
     """The 4-200-300-1 net trained with Adam on (x (N, 4), y (N, 1)); (model, per-step mini-batch losses)."""
+    x, y = float_tensor("x", x, 2, "(N, 4)"), float_tensor("y", y, 2, "(N, 1)")
+    if x.shape[1] != 4 or y.shape != (len(x), 1):
+        raise ValueError(f"expected x of shape (N, 4) and y of shape (N, 1), got {tuple(x.shape)} and {tuple(y.shape)}")
+    seed, epochs = integer("seed", seed, 0), integer("epochs", epochs, 1)
     with seeded(seed):
         model = FeedforwardNeuralNetModel(4, [200, 300], 1)
     order = torch.Generator().manual_seed(seed)
@@ -50,6 +55,9 @@ def train_lecture_net(x: torch.Tensor, y: torch.Tensor, seed: int, zero_grad: bo
 
 def epoch_means(losses: list[float], steps_per_epoch: int) -> np.ndarray:
     """Mean mini-batch loss of each epoch, (epochs,)."""
+    steps_per_epoch = integer("steps_per_epoch", steps_per_epoch, 1)
+    if len(losses) == 0 or len(losses) % steps_per_epoch:
+        raise ValueError(f"losses must hold a whole number of epochs of {steps_per_epoch} steps, got {len(losses)}")
     return np.asarray(losses).reshape(-1, steps_per_epoch).mean(axis=1)
 
 
