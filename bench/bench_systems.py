@@ -4,6 +4,8 @@
   numpy loop (0-d arrays per step, the way a first implementation usually looks); higher is better.
 - the tanks simulator's speed against real time (one sample = 4 s of rig time).
 - NARX free run: NarxNet.free_run (input part of layer 1 batched) vs the plain unroll calling the net per step.
+- k-step-ahead RMSE (notebook 05): all start points as one batch vs one free run per start point.
+- notebook 05's experiment ``05-narx`` for one seed, CPU seconds (the course's budget: about 10 s per seed).
 """
 from __future__ import annotations
 
@@ -12,8 +14,9 @@ import time
 import numpy as np
 import torch
 
-from nnlab import narx
-from nnlab.systems import CascadedTanks, Duffing, multisine
+from nnlab import narx, narx_analysis
+from nnlab.experiments import robustness
+from nnlab.systems import CascadedTanks, Duffing, load_rig, multisine
 
 
 def _best(fn, repeat: int = 3) -> float:
@@ -86,7 +89,33 @@ def run() -> list[dict]:
         t_plain = _best(lambda: narx.unroll(net, u_w, y0, 2, 5, fast=False))
     rows.append({"name": "NARX free run (32 x 60): plain unroll / free_run", "value": t_plain / t_fast, "unit": "x",
                  "target": 1.5, "higher_is_better": True})
+    rows.append(_k_step_row())
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)                                  # as in the notebook and make robustness
+    start = time.process_time()
+    robustness.get("05-narx").trial(0)
+    seconds = time.process_time() - start
+    torch.set_num_threads(threads)
+    rows.append({"name": "05-narx experiment, one seed", "value": seconds, "unit": "CPU s",
+                 "target": 10.0, "higher_is_better": False})
     return rows
+
+
+def _k_step_row() -> dict:
+    """narx_analysis.k_step_rmse (every start as one batch) against one ARX free run per start point."""
+    rec = load_rig("test")
+    theta, k_max, n0 = narx.fit_arx(rec.u, rec.y, 2, 5), 60, 5
+
+    def per_start() -> np.ndarray:
+        err = np.array([narx.simulate(theta, rec.u[s - n0:s + k_max], rec.y[s - n0:s], 2, 5)[n0:] - rec.y[s:s + k_max]
+                        for s in range(n0, rec.u.size - k_max + 1)])
+        return np.sqrt(np.mean(err ** 2, axis=0))
+
+    assert np.allclose(per_start(), narx_analysis.k_step_rmse(theta, rec.u, rec.y, 2, 5, k_max), atol=1e-9)
+    t_batch = _best(lambda: narx_analysis.k_step_rmse(theta, rec.u, rec.y, 2, 5, k_max))
+    t_loop = _best(per_start, repeat=1)
+    return {"name": "k-step RMSE (k = 1..60): per-start loop / batched", "value": t_loop / t_batch, "unit": "x",
+            "target": 3.0, "higher_is_better": True}
 
 
 if __name__ == "__main__":
