@@ -18,9 +18,9 @@ def test_the_four_experiments_of_06_are_registered():
         assert experiments[name].claims
 
 
-def test_last_drop_measures_the_fall_over_the_last_tenth():
+def test_last_drop_measures_the_fall_over_the_last_fifth():
     assert lessons_rnn.last_drop(np.ones(100)) == 0.0
-    losses = np.r_[np.full(80, 9.0), np.full(10, 2.0), np.full(10, 1.0)]
+    losses = np.r_[np.full(60, 9.0), np.full(20, 2.0), np.full(20, 1.0)]
     assert lessons_rnn.last_drop(losses) == pytest.approx(0.5)
 
 

@@ -68,8 +68,8 @@ def train_rnn(length: int | None, stride: int | None, washout: int, seed: int, s
 
 
 def last_drop(losses: np.ndarray) -> float:
-    """How much the loss still fell over the last tenth of training: 1 - mean(last tenth) / mean(tenth before)."""
-    n = max(1, losses.size // 10)
+    """How much the loss (n,) still fell at the end: 1 - mean(last fifth) / mean(the fifth before)."""
+    n = max(1, losses.size // 5)
     return float(1 - losses[-n:].mean() / losses[-2 * n:-n].mean())
 
 
@@ -102,8 +102,9 @@ WAYS = {"full": (None, None), "cut": (128, 128), "overlap": (128, 32)}          
                     Claim("ARX still beats the best RNN", "arx", "<", "best_rnn", unit="V"),
                     Claim("every loss fell at least 5x from the first to the last tenth of the steps", "worst_fall",
                           ">=", 5.0),
-                    Claim("... and by less than a quarter over the last tenth (nearly flat)", "worst_drop", "<",
-                          0.25)])
+                    Claim("... by less than half over the last fifth of the steps (levelling off)", "worst_drop", "<",
+                          0.5),
+                    Claim("... but every loss still fell over the last fifth (not flat yet)", "least_drop", ">", 0.0)])
 def windows(seed: int) -> Trial:
     """Full unfolding, non-overlapping windows of 128 and windows of 128 every 32 samples; equal samples seen."""
     metrics, details = dict(baselines()), {}
@@ -119,6 +120,7 @@ def windows(seed: int) -> Trial:
     metrics["worst_windows"] = max(metrics["cut"], metrics["overlap"])
     metrics["best_rnn"] = min(metrics[n] for n in WAYS)
     metrics["worst_drop"] = max(metrics[f"drop_{n}"] for n in WAYS)
+    metrics["least_drop"] = min(metrics[f"drop_{n}"] for n in WAYS)
     metrics["worst_fall"] = min(metrics[f"fall_{n}"] for n in WAYS)
     metrics["worst_rnn"] = max(metrics[n] for n in WAYS)
     return Trial(metrics, details)
