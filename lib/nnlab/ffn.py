@@ -200,3 +200,40 @@ def fit_network(data: HouseTensors, hidden: list[int], activation: str = "sigmoi
         k = [rmse(y, model(x)) * data.y_std for x, y in
              [(data.x_train, data.y_train), (data.x_val, data.y_val), (data.x_test, data.y_test)]]
     return NetworkFit(model, hist, n_params(model), *k)
+
+
+def _layer_inputs(model: nn.Module, x: torch.Tensor) -> list[torch.Tensor]:
+    """The input of every nn.Linear of the model on x, in order, without gradients: [(N, n_0), (N, n_1), ...]."""
+    weights, _ = linear_params(model)
+    x = float_tensor("x", x)
+    if x.ndim != 2 or x.shape[1] != weights[0].shape[1]:
+        raise ValueError(f"x must have shape (N, {weights[0].shape[1]}) for this model, got {tuple(x.shape)}")
+    seen: list[torch.Tensor] = []
+    hooks = [m.register_forward_pre_hook(lambda _m, args: seen.append(args[0].detach()))
+             for m in model.modules() if isinstance(m, nn.Linear)]
+    try:
+        with torch.no_grad():
+            model(x)
+    finally:
+        for h in hooks:
+            h.remove()
+    return seen
+
+
+def pre_activations(model: nn.Module, x: torch.Tensor) -> list[torch.Tensor]:
+    """The sums W^l z^l + b^l of every hidden layer (what the activation sees) on x (N, n_0): [(N, n_1), ...]."""
+    weights, biases = linear_params(model)
+    inputs = _layer_inputs(model, x)
+    with torch.no_grad():
+        return [z @ w.T + b for z, w, b in zip(inputs[:-1], weights[:-1], biases[:-1])]
+
+
+def output_hessian(model: nn.Module, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(H, Z): the MSE's Hessian in the output layer's weights and bias, H = 2/N Z^T Z (p, p), and Z (N, p).
+
+    Z is the last hidden layer's outputs on x (N, n_0) with a column of ones appended (the bias), in float64;
+    p = n_{L-1} + 1. The loss is quadratic in these parameters, so H is exact (for one output), at any weights.
+    """
+    z = _layer_inputs(model, x)[-1].double()
+    z = torch.cat([z, torch.ones(len(z), 1, dtype=torch.float64)], dim=1)
+    return 2.0 / len(z) * z.T @ z, z

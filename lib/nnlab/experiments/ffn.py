@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import torch
+
 from ..checks import choice, integer, number
 from ..ffn import HouseTensors, NetworkFit, fit_network
 from ..report import approx
@@ -78,3 +81,50 @@ def explore_network(data: HouseTensors, hidden: list[int], activation: str = "ta
     epochs = integer("epochs", epochs, *BOUNDS["epochs"])
     fit = fit_network(data, list(hidden), activation, lr, optimizer, epochs, batch_size=batch_size, seed=seed)
     return NetworkResult(hidden, activation, lr, optimizer, epochs, fit)
+
+
+@dataclass(frozen=True)
+class ValleyRace:
+    """Notebook 01's narrow valley (price ~ w livingArea + b, raw units, 1,382 houses) and one descent per optimizer.
+
+    ``paths[name]`` is (steps + 1, 2): (w, b) before each step; ``gaps[name]`` (steps + 1,): loss - minimum, (k$)².
+    """
+
+    theta_star: np.ndarray
+    loss_star: float
+    limit: float
+    condition: float             # of X^T X
+    paths: dict[str, np.ndarray]
+    gaps: dict[str, np.ndarray]
+
+
+def race_valley(steps: int = 2000, adam_lr: float = 1.0) -> ValleyRace:
+    """SGD and momentum (0.9) at 0.9 x 2/λ_max, and Adam (nnlab.optim.Adam, lr ``adam_lr``), all from (0, 0)."""
+    from ..data import load_houses
+    from ..optim import Adam
+    from ..regression import add_bias, least_squares, max_stable_lr, mse
+
+    steps, adam_lr = integer("steps", steps, 1, 100_000), number("adam_lr", adam_lr, positive=True)
+    h = load_houses(features=("livingArea",))
+    xb = add_bias(h.x_train)                                   # (1382, 2): raw living area and ones
+    theta, limit = least_squares(xb, h.y_train), max_stable_lr(xb)
+    loss_star = mse(xb, h.y_train, theta)
+    x, y = torch.tensor(xb), torch.tensor(h.y_train)
+    makers = {"SGD": lambda p: torch.optim.SGD(p, lr=0.9 * limit),
+              "momentum": lambda p: torch.optim.SGD(p, lr=0.9 * limit, momentum=0.9),
+              "Adam": lambda p: Adam(p, lr=adam_lr)}
+    paths, gaps = {}, {}
+    for name, make in makers.items():
+        p = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+        opt, path, losses = make([p]), [], []
+        for _ in range(steps + 1):
+            loss = torch.mean((x @ p - y) ** 2)
+            path.append(p.detach().clone())
+            losses.append(loss.item())
+            if len(path) > steps:
+                break
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        paths[name], gaps[name] = torch.stack(path).numpy(), np.array(losses) - loss_star
+    return ValleyRace(theta, loss_star, limit, float(np.linalg.cond(xb.T @ xb)), paths, gaps)
