@@ -342,7 +342,7 @@ SEQUENCES = [
     case("sequences", "washout_mse 0-D", lambda: S.washout_mse(torch.tensor(1.0), torch.tensor(1.0)), ValueError,
          "y "),
     # --- make_model
-    case("sequences", "make_model kind", lambda: S.make_model("gru"), ValueError, "kind"),
+    case("sequences", "make_model kind", lambda: S.make_model("transformer"), ValueError, "kind"),
     case("sequences", "make_model kind type", lambda: S.make_model(None), TypeError, "kind"),
     case("sequences", "make_model hidden 0", lambda: S.make_model("rnn", 0), ValueError, "hidden_size"),
     case("sequences", "make_model hidden float", lambda: S.make_model("rnn", 4.0), TypeError, "hidden_size"),
@@ -475,7 +475,7 @@ TRAIN = tiny_record(200, 0)
 TEST = tiny_record(200, 1)
 
 EXPERIMENTS = settings_cases() + [
-    case("experiments", "SequenceSettings kind", lambda: E.SequenceSettings(kind="gru"), ValueError, "kind"),
+    case("experiments", "SequenceSettings kind", lambda: E.SequenceSettings(kind="transformer"), ValueError, "kind"),
     case("experiments", "SequenceSettings kind upper", lambda: E.SequenceSettings(kind="LSTM"), ValueError, "kind"),
     case("experiments", "SequenceSettings kind None", lambda: E.SequenceSettings(kind=None), TypeError, "kind"),
     case("experiments", "SequenceSettings seed -1", lambda: E.SequenceSettings(seed=-1), ValueError, "seed"),

@@ -31,13 +31,13 @@ def test_default_records_are_the_tanks(tanks):
 @pytest.mark.parametrize("length,overlap,stride,windows", [(64, 0.0, 64, 16), (64, 0.5, 32, 31), (128, 0.75, 32, 29),
                                                            (16, 0.9, 2, 505), (512, 0.5, 256, 3)])
 def test_overlap_sets_the_stride_and_the_number_of_subsequences(tanks, length, overlap, stride, windows):
-    s = SequenceSettings(length=length, overlap=overlap, washout=0, steps=1)
+    s = SequenceSettings(length=length, overlap=overlap, washout=0, n_init=0, steps=1)
     assert s.stride == stride
     assert explore_sequence(s, *tanks, cache=False).fit.windows == windows == (1024 - length) // stride + 1
 
 
 @pytest.mark.parametrize("changes,error,match", [
-    ({"kind": "gru"}, ValueError, "kind"), ({"kind": "LSTM"}, ValueError, "kind"),   # lower-case kind only
+    ({"kind": "transformer"}, ValueError, "kind"), ({"kind": "LSTM"}, ValueError, "kind"),   # lower-case kind only
     ({"hidden": 0}, ValueError, "hidden"), ({"hidden": 33}, ValueError, "hidden"),
     ({"hidden": 4.0}, TypeError, "hidden"),
     ({"length": 8}, ValueError, "length"), ({"overlap": 0.95}, ValueError, "overlap"),
@@ -86,7 +86,8 @@ def test_training_and_free_run_simulation(tanks, kind, hidden, length, overlap, 
 
 
 def test_lstm_has_four_times_the_rnn_weights(tanks):
-    rnn, lstm = (explore_sequence(SequenceSettings(kind=k, hidden=8, steps=1), *tanks) for k in ("rnn", "lstm"))
+    rnn, lstm = (explore_sequence(SequenceSettings(kind=k, hidden=8, steps=1, washout=0, n_init=0), *tanks)
+                 for k in ("rnn", "lstm"))           # the input only: one feature
     assert rnn.params == 8 * (1 + 8) + 16 + 9 and lstm.params == 4 * 8 * (1 + 8) + 64 + 9
 
 

@@ -128,7 +128,7 @@ def test_n_init_reads_first_outputs():
 def test_bad_settings_raise():
     u, y = lag_record(50)
     with pytest.raises(ValueError, match="kind"):
-        S.make_model("gru")
+        S.make_model("transformer")
     with pytest.raises(ValueError, match="impl"):
         S.make_model("rnn", impl="fast")
     with pytest.raises(ValueError, match="lr"):

@@ -49,7 +49,7 @@ CHANGES = [("kind", "rnn"), ("kind", "lstm"), ("hidden", 1), ("hidden", 32), ("o
 
 @pytest.mark.parametrize("name,value", CHANGES)
 def test_every_control_reaches_its_bound(tanks, name, value):
-    panel = V.sequence_explorer(SequenceSettings(steps=2, length=32, washout=5), *tanks)   # a fresh widget per case
+    panel = V.sequence_explorer(SequenceSettings(steps=2, length=32, washout=5, n_init=0), *tanks)  # fresh per case
     assert panel.last_status.startswith("LSTM, H = 16: ")
     panel.controls[name].value = value
     assert not panel.last_status.startswith("⚠"), (name, value, panel.last_status)
@@ -81,6 +81,6 @@ def test_a_refused_setting_shows_on_the_status_line(tanks):
 
 def test_default_records_are_loaded():
     panel = V.sequence_explorer(SequenceSettings(steps=1))
-    assert panel.last_status.startswith("LSTM, H = 16: 15 subsequences of 128")
+    assert panel.last_status.startswith("LSTM, H = 16: 69 subsequences of 128 (stride 13)")
     with pytest.raises(ValueError, match="both train and test"):
         V.sequence_explorer(SequenceSettings(steps=1), train=load_record("cascaded_tanks", "train"))

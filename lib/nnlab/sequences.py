@@ -24,7 +24,7 @@ from .regression import Standardizer
 __all__ = ["KINDS", "IMPLS", "SEED_MAX", "SequenceModel", "make_model", "near_identity_", "full_sequence",
            "subsequences", "washout_mse", "SequenceFit", "fit_sequence", "simulate"]
 
-KINDS = ("rnn", "lstm")
+KINDS = ("rnn", "lstm", "gru")
 IMPLS = ("torch", "nnlab", "bptt")
 SEED_MAX = 2 ** 64 - 1          # the largest seed torch's generators take
 
@@ -163,11 +163,13 @@ class SequenceModel(nn.Module):
 
 def make_model(kind: str = "lstm", hidden_size: int = 16, num_layers: int = 1, impl: str = "torch",
                bidirectional: bool = False, n_init: int = 0, seed: int = 0) -> SequenceModel:
-    """A SequenceModel with an RNN or LSTM core (``kind`` "rnn" or "lstm"), its weights drawn in a seeded block:
-    impl "torch" (nn.RNN/nn.LSTM), "nnlab" (from scratch, autograd loop) or "bptt" (from scratch, hand-written
-    backward through time); n_init: see SequenceModel."""
+    """A SequenceModel with an RNN, LSTM or GRU core (``kind`` "rnn", "lstm", "gru"), its weights drawn in a seeded
+    block: impl "torch" (nn.RNN/nn.LSTM/nn.GRU), "nnlab" (from scratch, autograd loop) or "bptt" (from scratch,
+    hand-written backward through time); a GRU is "torch" only; n_init: see SequenceModel."""
     choice("kind", string("kind", kind), KINDS)
     choice("impl", string("impl", impl), IMPLS)
+    if kind == "gru" and impl != "torch":
+        raise ValueError(f"impl must be 'torch' for kind 'gru' (the course has no from-scratch GRU), got {impl!r}")
     hidden_size, num_layers = integer("hidden_size", hidden_size, 1), integer("num_layers", num_layers, 1)
     n_init, seed = integer("n_init", n_init, 0), integer("seed", seed, 0, SEED_MAX)
     bidirectional = flag("bidirectional", bidirectional)
@@ -175,7 +177,7 @@ def make_model(kind: str = "lstm", hidden_size: int = 16, num_layers: int = 1, i
     kw = dict(num_layers=num_layers, batch_first=True, bidirectional=bidirectional)
     with training.seeded(seed):
         if impl == "torch":
-            core = (nn.LSTM if kind == "lstm" else nn.RNN)(features, hidden_size, **kw)
+            core = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}[kind](features, hidden_size, **kw)
         else:
             core = (recurrent.LSTM if kind == "lstm" else recurrent.RNN)(features, hidden_size, **kw,
                                                                           bptt=(impl == "bptt"))
@@ -277,12 +279,14 @@ class SequenceFit:
 
 def fit_sequence(model: SequenceModel, u, y, *, length: int | None = 64, stride: int | None = None,
                  washout: int = 0, batch_size: int = 32, steps: int = 200, lr: float = 1e-2, decay: float = 1.0,
-                 clip: float | None = 1.0, seed: int = 0, progress: bool = False) -> SequenceFit:
+                 clip: float | None = 1.0, seed: int = 0, progress: bool = False,
+                 weight_decay: float = 0.0) -> SequenceFit:
     """Train on the record u, y (T,) in volts with Adam for ``steps`` updates.
 
     length=None unfolds the full sequence, else windows of ``length`` every ``stride`` (default: length, no
     overlap), ``batch_size`` windows per step, reshuffled every epoch (its own generator, from ``seed``); the
-    learning rate falls geometrically to ``lr * decay`` at the last step; gradients are clipped to norm ``clip``.
+    learning rate falls geometrically to ``lr * decay`` at the last step; gradients are clipped to norm ``clip``;
+    ``weight_decay`` > 0 uses AdamW with that decoupled weight decay (a pull of every weight towards 0).
     Before every update the loss is checked with ``nnlab.training.diverged`` against the first step's loss;
     a diverging run stops there (``SequenceFit.diverged_at``, counted from 0). ``progress`` shows a bar.
     """
@@ -315,7 +319,9 @@ def fit_sequence(model: SequenceModel, u, y, *, length: int | None = 64, stride:
     un, yn = (u_t - model.u_mean) / model.u_std, (y_t - model.y_mean) / model.y_std
     uw, yw = (un, yn) if length is None else subsequences(un[0], yn[0], length, stride)
     q, gen = uw.shape[0], torch.Generator().manual_seed(seed)
-    opt = training.make_optimizer("adam", model.parameters(), lr)
+    weight_decay = number("weight_decay", weight_decay, 0)
+    opt = (torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay) if weight_decay
+           else training.make_optimizer("adam", model.parameters(), lr))
     sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=decay ** (1 / max(steps - 1, 1)))
     losses: list[float] = []
     order, diverged_at, seen, first = torch.empty(0, dtype=torch.long), None, 0, None

@@ -16,10 +16,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..checks import integer, same_shape
-from ..experiments.sequences import BOUNDS, SequenceResult, SequenceSettings, explore_sequence
+from ..experiments.sequences import BOUNDS, SequenceResult, SequenceSettings, explore_sequence, tank_records
 from ..report import approx
 from ..sequences import KINDS
-from ..systems import Record, load_record
+from ..systems import Record
 from .widgets import Panel, float_slider, int_slider, log_slider
 
 __all__ = ["draw_unrolled", "draw_stacked", "draw_bidirectional", "draw_windows", "draw_lstm_cell",
@@ -186,7 +186,7 @@ def plot_sequence(result: SequenceResult, test: Record) -> Figure:
 
 def sequence_explorer(settings: SequenceSettings | None = None, train: Record | None = None,
                       test: Record | None = None) -> Panel:
-    """The widget: model (RNN or LSTM), hidden size, subsequence length, overlap, washout and learning rate,
+    """The widget: model (RNN, LSTM or GRU), hidden size, subsequence length, overlap, washout and learning rate,
     starting from ``settings`` (its other settings, e.g. steps and n_init, stay fixed) -> a Panel.
 
     Slider ranges are ``BOUNDS``'; the washout slider stops at length - 1 (it follows the length slider).
@@ -199,7 +199,7 @@ def sequence_explorer(settings: SequenceSettings | None = None, train: Record | 
     if (train is None) != (test is None):
         raise ValueError("give both train and test records, or neither (the cascaded tanks)")
     if train is None:
-        train, test = load_record("cascaded_tanks", "train"), load_record("cascaded_tanks", "test")
+        train, test = tank_records()                            # the experiment's own: revisits hit its cache
     for split, r in (("train", train), ("test", test)):
         if not isinstance(r, Record):
             raise TypeError(f"{split} must be a Record (nnlab.systems.load_record), got {type(r).__name__}")
@@ -222,4 +222,4 @@ def sequence_explorer(settings: SequenceSettings | None = None, train: Record | 
         result = explore_sequence(replace(s, **values), train, test)
         return plot_sequence(result, test), result.status()
 
-    return Panel(controls, update, title="Sequence explorer: RNN / LSTM on the cascaded tanks")
+    return Panel(controls, update, title="Sequence explorer: RNN / LSTM / GRU on the cascaded tanks")
