@@ -5,6 +5,7 @@ import math
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import torch
 import torch.nn as nn
@@ -197,3 +198,78 @@ def test_lecture_model_rejects_wrong_hidden_list():
     with pytest.raises(ValueError, match="2 layer sizes"):
         FeedforwardNeuralNetModel(4, [200], 1)
     assert isinstance(mlp([4, 3, 1], "relu")[1], nn.ReLU)
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+def test_output_hessian_equals_autograd(seed, activation):
+    """H = 2/N Z^T Z is the MSE's Hessian in the last layer's (weights, bias), here against torch.autograd."""
+    from nnlab.ffn import output_hessian
+
+    torch.manual_seed(seed)
+    model = mlp([3, 5, 4, 1], activation).double()
+    x, y = torch.randn(17, 3, dtype=torch.float64), torch.randn(17, 1, dtype=torch.float64)
+    hessian, z = output_hessian(model, x)
+    assert hessian.shape == (5, 5) and z.shape == (17, 5) and bool((z[:, -1] == 1).all())
+    body = model[:-1]
+
+    def loss(theta):
+        return torch.mean((body(x) @ theta[:-1, None] + theta[-1] - y) ** 2)
+
+    theta = torch.cat([model[-1].weight[0], model[-1].bias]).detach()
+    torch.testing.assert_close(hessian, torch.autograd.functional.hessian(loss, theta), rtol=1e-10, atol=1e-10)
+
+
+def test_output_hessian_of_the_lecture_net_at_seed_0(houses):
+    """The numbers notebook 03 prints: sigmoids 0.503 ± 0.016, lambda_max 156.9, lambda_2 0.107."""
+    from nnlab.ffn import output_hessian
+
+    torch.manual_seed(0)
+    hessian, z = output_hessian(FeedforwardNeuralNetModel(4, [200, 300], 1), houses.x_train)
+    lam = torch.linalg.eigvalsh(hessian)
+    assert hessian.shape == (301, 301)
+    assert round(float(z[:, :-1].mean()), 3) == 0.503 and round(float(z[:, :-1].std(0).mean()), 3) == 0.016
+    assert round(float(lam[-1]), 1) == 156.9 and round(float(lam[-2]), 3) == 0.107
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "relu"])
+def test_pre_activations_are_the_hidden_sums(activation):
+    from nnlab.ffn import pre_activations
+
+    torch.manual_seed(1)
+    model = mlp([4, 6, 3, 2], activation)
+    x = torch.randn(9, 4)
+    a1, a2 = pre_activations(model, x)
+    torch.testing.assert_close(a1, model[0](x), **TOL)
+    torch.testing.assert_close(a2, model[2](model[1](model[0](x))), **TOL)
+    assert len(pre_activations(mlp([4, 1]), x)) == 0
+
+
+def test_hessian_and_pre_activations_refuse_bad_input():
+    from nnlab.ffn import output_hessian, pre_activations
+
+    model = mlp([4, 3, 1])
+    with pytest.raises(ValueError, match=r"x must have shape \(N, 4\).*\(5, 3\)"):
+        output_hessian(model, torch.zeros(5, 3))
+    with pytest.raises(ValueError, match=r"x must have shape \(N, 4\)"):
+        pre_activations(model, torch.zeros(4))
+    with pytest.raises(TypeError, match="model"):
+        output_hessian("net", torch.zeros(5, 4))
+    with pytest.raises(ValueError, match="no nn.Linear"):
+        pre_activations(nn.Tanh(), torch.zeros(5, 4))
+
+
+def test_race_valley_short():
+    from nnlab.experiments.ffn import race_valley
+
+    race = race_valley(steps=5, adam_lr=0.3)
+    assert set(race.paths) == {"SGD", "momentum", "Adam"}
+    for name in race.paths:
+        assert race.paths[name].shape == (6, 2) and race.gaps[name].shape == (6,)
+        assert (race.gaps[name] >= -1e-6).all() and race.paths[name][0].tolist() == [0.0, 0.0]
+    assert race.limit == pytest.approx(2.89e-7, rel=1e-2) and race.condition > 1e7
+    np.testing.assert_allclose(race.paths["Adam"][1], [0.3, 0.3], rtol=0, atol=1e-8)
+    with pytest.raises(ValueError, match="steps"):
+        race_valley(steps=0)
+    with pytest.raises(ValueError, match="adam_lr"):
+        race_valley(adam_lr=-1.0)

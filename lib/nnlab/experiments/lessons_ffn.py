@@ -14,6 +14,7 @@ from functools import lru_cache
 import numpy as np
 import torch
 
+from ..checks import choice, integer
 from ..ffn import HouseTensors, fit_network, house_tensors, mlp, output_hessian
 from ..metrics import rmse
 from ..regression import add_bias, least_squares
@@ -59,6 +60,8 @@ def _rmses(model: torch.nn.Module, d: HouseTensors) -> tuple[float, float, np.nd
 @lru_cache(maxsize=32)
 def recipe(name: str, seed: int, sizes: tuple[int, ...] = tuple(LECTURE)) -> Run:
     """Train the net ``sizes`` with recipe ``name`` (see RECIPES) for EPOCHS epochs from the weights of ``seed``."""
+    choice("name", name, RECIPES)
+    seed = integer("seed", seed, 0)
     activation, optimizer, lr, batch = RECIPES[name]
     d = data()
     with seeded(seed):
