@@ -5,7 +5,8 @@ Derived in 05_narx_models.ipynb. The model predicts
 with f linear (ARX, theta) or a feedforward net (NARX). Scores: free-run simulation RMSE, skipping n_skip samples
 (``nnlab.metrics.rmse``).
 
-Baselines as in notebook 05 (orders NA, NB = 2, 5), each well under 2 s on one core:
+Baselines at notebook 05's orders (NA, NB = 2, 5) on the simulated records, each well under 2 s on one core
+(notebook 05 itself fits them on the real rig, ``systems.load_rig``; see ``experiments.lessons_narx``):
     train, test = nnlab.systems.load_record("cascaded_tanks", "train"), load_record("cascaded_tanks", "test")
     theta = fit_arx(train.u, train.y, NA, NB)                       # ARX, 9 parameters
     net = fit_narx(train).net                                       # NARX net, simulation trained, 161 parameters
@@ -114,7 +115,8 @@ class NarxNet(nn.Module):
 
     ``delta=True``: f(z) = y(k-1) + g(z), the net g predicts the change per sample (y_mean, y_std then describe
     that change); precise enough for slow, integrating systems such as the tanks. ``linear=True`` adds a linear
-    (ARX) path next to the hidden layer, so the net only has to learn what ARX misses.
+    (ARX) path next to the hidden layer, so the net only has to learn what ARX misses; ``narx_analysis.from_arx``
+    builds one that starts exactly at the least-squares ARX fit with a zero correction (notebook 05).
     """
 
     def __init__(self, na: int, nb: int, hidden: int = 16, z_mean: np.ndarray | None = None,
