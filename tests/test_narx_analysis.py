@@ -103,6 +103,21 @@ def test_from_arx_trains_on_the_simulation_error():
     assert torch.count_nonzero(fit.net.net[-1].weight) > 0        # the correction moved off zero
 
 
+def test_fit_narx_from_arx_is_from_arx_then_simulation_training():
+    rec = load_rig("train")
+    small = {"steps": 3, "batch": 2, "horizon": 15}
+    fit = narx_analysis.fit_narx_from_arx(rec, hidden=4, seed=2, **small)
+    ref = narx.train_simulation(narx_analysis.from_arx(rec.u, rec.y, 2, 5, 4, seed=2), rec.u, rec.y, seed=2,
+                                **{**narx_analysis.SIM_BUDGET, **small})
+    np.testing.assert_array_equal(fit.simulation, ref.simulation)
+    for p, q in zip(fit.net.parameters(), ref.net.parameters()):
+        torch.testing.assert_close(p, q, rtol=0, atol=0)
+    with pytest.raises(TypeError, match="unknown budget"):
+        narx_analysis.fit_narx_from_arx(rec, epochs=3)
+    with pytest.raises(TypeError, match="record"):
+        narx_analysis.fit_narx_from_arx((rec.u, rec.y))
+
+
 def test_from_arx_bad_input():
     u = RNG.normal(size=40)
     with pytest.raises(ValueError, match="vary"):

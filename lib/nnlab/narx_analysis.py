@@ -6,7 +6,10 @@ Derived in 05_narx_models.ipynb (split from ``nnlab.narx``, which holds the mode
 - ``k_step_rmse(model, u, y, na, nb, k_max)``: RMSE of the k-step-ahead prediction for k = 1..k_max (k = 1 is
   the one-step prediction, large k approaches the free run);
 - ``from_arx(u, y, na, nb, hidden, seed)``: a ``NarxNet`` whose linear path IS the least-squares ARX fit and
-  whose nonlinear correction starts at exactly zero; ``narx.train_simulation`` then trains it on the free-run error.
+  whose nonlinear correction starts at exactly zero; ``narx.train_simulation`` then trains it on the free-run error;
+  ``fit_narx_from_arx(record, seed=...)`` does both at notebook 05's budget (about 3 s on one core):
+      fit = fit_narx_from_arx(load_rig("train"), seed=0)
+      rmse(test.y, simulate(fit.net, test.u, test.y[:5], 2, 5), skip=test.n_skip)     # about 0.59-0.62 V
 """
 from __future__ import annotations
 
@@ -15,7 +18,8 @@ import torch
 import torch.nn as nn
 
 from . import checks, training
-from .narx import NarxFit, NarxNet, _check_model, _pair, fit_arx, regressors, unroll
+from .narx import NA, NB, NarxFit, NarxNet, _check_model, _pair, _record_signals, fit_arx, regressors, \
+    train_simulation, unroll
 from .regression import Standardizer
 
 
@@ -101,3 +105,18 @@ def from_arx(u: np.ndarray, y: np.ndarray, na: int, nb: int, hidden: int = 16, s
         net.net[-1].bias.fill_(float((w @ z_scale.mean + theta[-1] - t_mean) / t_std))
     net.eval()
     return NarxFit(net)
+
+
+SIM_BUDGET = {"steps": 400, "batch": 16, "horizon": 120, "lr": 5e-3}   # notebook 05's simulation-training budget
+
+
+def fit_narx_from_arx(record, na: int = NA, nb: int = NB, hidden: int = 16, seed: int = 0,
+                      theta: np.ndarray | None = None, **budget) -> NarxFit:
+    """``from_arx`` on a Record, then ``narx.train_simulation`` at SIM_BUDGET (override any of steps, batch, horizon,
+    lr by keyword). The notebook-05 ARX-initialised NARX net; score ``.net`` by its free run."""
+    u, y = _record_signals("record", record)
+    unknown = set(budget) - set(SIM_BUDGET)
+    if unknown:
+        raise TypeError(f"unknown budget settings {sorted(unknown)}; expected some of {sorted(SIM_BUDGET)}")
+    fit = from_arx(u, y, na, nb, hidden, seed, theta)
+    return train_simulation(fit, u, y, seed=seed, **{**SIM_BUDGET, **budget})

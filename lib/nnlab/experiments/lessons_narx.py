@@ -15,13 +15,13 @@ import numpy as np
 
 from ..metrics import rmse
 from ..narx import NA, NB, fit_arx, predict_one_step, simulate, train_one_step, train_simulation
-from ..narx_analysis import from_arx, k_step_rmse
+from ..narx_analysis import SIM_BUDGET, from_arx, k_step_rmse
 from ..systems import load_rig
 from .robustness import Claim, Trial, experiment
 
 HIDDEN = 16
 ONE_STEP = 500                                        # full-batch one-step Adam updates (random net only)
-SIM_STEPS, SIM_BATCH, SIM_HORIZON, SIM_LR = 400, 16, 120, 5e-3   # the simulation-training budget of both nets
+SIM_STEPS, SIM_BATCH, SIM_HORIZON, SIM_LR = (SIM_BUDGET[k] for k in ("steps", "batch", "horizon", "lr"))  # both nets'
 K = 60                                                # the longest k of the k-step-ahead curve
 
 
@@ -86,7 +86,7 @@ def narx_vs_arx(seed: int) -> Trial:
 
     start = from_arx(train.u, train.y, NA, NB, HIDDEN, seed=seed, theta=theta)
     start_rmse = rmse(test.y, simulate(start.net, test.u, test.y[:n0], NA, NB), skip=test.n_skip)
-    fit_arx_net = train_simulation(start, train.u, train.y, **budget)
+    fit_arx_net = train_simulation(start, train.u, train.y, **budget)   # = narx_analysis.fit_narx_from_arx(train)
     narx_arx, y_narx_arx, k_narx_arx = _scores(fit_arx_net.net, test, n0)
 
     metrics = {"constant": constant, "arx": arx, "arx_1step": arx_1step, "onestep": onestep,
