@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnlab.smoothing import moving_average
+from nnlab.smoothing import fir, fit_fir, lagged, moving_average
 
 
 @pytest.mark.parametrize("width", [1, 3, 5, 15])
@@ -47,3 +47,41 @@ def test_only_the_centred_average_sees_the_future(centred, first):
 def test_bad_input_is_refused_naming_the_argument(x, width, kw, error, match):
     with pytest.raises(error, match=match):
         moving_average(x, width, **kw)
+
+
+@pytest.mark.parametrize("width, centred", [(1, True), (5, True), (4, False), (15, False)])
+def test_lagged_columns_are_shifted_copies_of_the_record(width, centred):
+    x = np.arange(20.0)
+    z = lagged(x, width, centred)
+    ahead = width // 2 if centred else 0
+    assert z.shape == (20, width)
+    for j in range(width):                                             # column j holds x(t + ahead - j)
+        t = np.arange(20)
+        np.testing.assert_array_equal(z[:, j], x[np.clip(t + ahead - j, 0, 19)])
+
+
+@pytest.mark.parametrize("width, centred", [(5, True), (7, False)])
+def test_fit_fir_recovers_known_taps_and_fir_applies_them(width, centred):
+    rng = np.random.default_rng(width)
+    x, taps = rng.standard_normal(200), rng.standard_normal(width)
+    y = lagged(x, width, centred) @ taps + 0.5
+    theta = fit_fir(x, y, width, centred)
+    np.testing.assert_allclose(theta, np.r_[taps, 0.5], atol=1e-10)
+    np.testing.assert_allclose(fir(x, theta, centred), y, atol=1e-10)
+
+
+def test_a_uniform_fir_is_the_moving_average_inside_the_record():
+    x = np.random.default_rng(0).standard_normal(50)
+    theta = np.r_[np.full(5, 0.2), 0.0]
+    np.testing.assert_allclose(fir(x, theta)[2:-2], moving_average(x, 5)[2:-2], atol=1e-12)
+
+
+def test_the_fir_helpers_refuse_bad_input():
+    with pytest.raises(ValueError, match="same shape"):
+        fit_fir(np.zeros(10), np.zeros(9), 3)
+    with pytest.raises(ValueError, match="width must be odd"):
+        lagged(np.zeros(10), 4)
+    with pytest.raises(ValueError, match="theta"):
+        fir(np.zeros(10), np.array([1.0]))
+    with pytest.raises(ValueError, match="y must be a 1-D record"):
+        fit_fir(np.zeros(10), np.zeros((10, 1)), 3)

@@ -20,7 +20,7 @@ import torch
 from .. import narx
 from ..metrics import rmse
 from ..sequences import SequenceModel, fit_sequence, make_model, near_identity_, simulate
-from ..smoothing import moving_average
+from ..smoothing import fir, fit_fir, moving_average
 from ..systems import Record, load_record
 from ..training import seeded
 from .robustness import Claim, Trial, experiment
@@ -179,7 +179,7 @@ def washout(seed: int) -> Trial:
 AVERAGES = {"centred_5": (5, True), "centred_15": (15, True), "causal_5": (5, False), "causal_15": (15, False)}
 
 
-@experiment("06-smoothing", notebook="06", about="noisy level -> true level: RNNs vs moving averages",
+@experiment("06-smoothing", notebook="06", about="noisy level -> true level: RNNs, moving averages, least-squares FIR",
             claims=[Claim("a centred average of 5 beats a causal one of 5", "centred_5", "<", "causal_5", unit="V"),
                     Claim("a centred average of 15 beats a causal one of 15", "centred_15", "<", "causal_15",
                           unit="V"),
@@ -193,13 +193,19 @@ AVERAGES = {"centred_5": (5, True), "centred_15": (15, True), "causal_5": (5, Fa
                     Claim("the causal average of 5 beats the causal RNN", "causal_5", "<", "causal_rnn", unit="V"),
                     Claim("the centred-vs-causal gap is larger at width 15 than at 5", "gap_15", ">", "gap_5",
                           unit="V"),
-                    Claim("the centred average of 15 beats every other smoother here", "centred_15", "<",
+                    Claim("the centred average of 15 beats all smoothers but the centred FIR", "centred_15", "<",
                           "best_other", unit="V"),
+                    Claim("so does the centred least-squares FIR of 15", "fir_centred_15", "<", "best_other", unit="V"),
+                    Claim("a causal least-squares FIR of 15 beats the causal RNN", "fir_causal_15", "<", "causal_rnn",
+                          unit="V"),
+                    Claim("a centred least-squares FIR of 15 beats a causal one", "fir_centred_15", "<",
+                          "fir_causal_15", unit="V"),
                     Claim("every RNN at least 3x better than the constant predictor", "worst_rnn", "<=", "constant",
                           factor=1 / 3, unit="V")])
 def smoothing(seed: int) -> Trial:
     """Recover the true level y from y + noise (std NOISE V, from ``seed``): causal and bidirectional RNNs
-    (windows of 128 every 32, no read-in) against centred and causal moving averages of 5 and 15 samples."""
+    (windows of 128 every 32, no read-in) against centred and causal moving averages of 5 and 15 samples and
+    least-squares FIR filters of 15 taps (the linear baseline), all fitted on the training record."""
     train, test = records()
     rng = np.random.default_rng(seed)
     noisy_train = train.y + NOISE * rng.standard_normal(train.y.size)
@@ -209,6 +215,9 @@ def smoothing(seed: int) -> Trial:
     details = {"noisy_test": noisy_test}
     for name, (width, centred) in AVERAGES.items():
         details[name] = moving_average(noisy_test, width, centred)
+        metrics[name] = rmse(test.y, details[name], skip)
+    for name, centred in (("fir_centred_15", True), ("fir_causal_15", False)):
+        details[name] = fir(noisy_test, fit_fir(noisy_train, train.y, 15, centred), centred)   # linear baseline
         metrics[name] = rmse(test.y, details[name], skip)
     for name, bi in (("causal_rnn", False), ("bidirectional", True)):
         with seeded(seed):
@@ -223,5 +232,5 @@ def smoothing(seed: int) -> Trial:
     metrics["gap_5"] = metrics["causal_5"] - metrics["centred_5"]
     metrics["gap_15"] = metrics["causal_15"] - metrics["centred_15"]
     metrics["best_other"] = min(metrics[k] for k in ("causal_5", "causal_15", "centred_5", "causal_rnn",
-                                                     "bidirectional"))
+                                                     "bidirectional", "fir_causal_15"))
     return Trial(metrics, details)
