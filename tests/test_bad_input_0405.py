@@ -1,8 +1,9 @@
 """Bad input to the modules of notebooks 04 and 05 gets a clear error naming the argument, never a traceback from
 deep inside numpy/torch, a silent NaN or a wrong result; widgets turn every failure into a ⚠ status line.
 
-Modules: nnlab.autodiff, nnlab.backprop, nnlab.narx, nnlab.systems, nnlab.experiments.narx and the views
-nnlab.views.{autodiff, backprop, narx}. Each case asserts the error TYPE and that the message names the argument.
+Modules: nnlab.autodiff, nnlab.backprop, nnlab.narx, nnlab.narx_analysis, nnlab.systems, nnlab.experiments.narx
+and the views nnlab.views.{autodiff, backprop, narx}.
+Each case asserts the error TYPE and that the message names the argument.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pytest
 import torch
 import torch.nn as nn
 
-from nnlab import narx
+from nnlab import narx, narx_analysis
 from nnlab.autodiff import Tensor, forward, parameters_of
 from nnlab.backprop import gradients, layers, local_backward
 from nnlab.experiments import narx as experiments_narx
@@ -33,6 +34,7 @@ TRAIN, TEST = load_record("cascaded_tanks", "train"), load_record("cascaded_tank
 U, Y = TRAIN.u[:120], TRAIN.y[:120]                    # a short slice: every refusal comes before any training
 CONST = Record("constant", np.full(200, 3.0), np.full(200, 2.0), 4.0, 5)
 TANKS, DUFF = CascadedTanks(), Duffing()
+THETA21 = np.array([1.2, -0.5, 0.3, 0.2, -0.05])        # a stable ARX(2, 1)
 
 
 def _net():
@@ -300,6 +302,41 @@ CASES = {
          "u contains NaN"),
         ("Record empty", lambda: narx.fit_narx(Record("r", np.ones(0), np.ones(0), 4.0, 0)), ValueError,
          "u is empty"),
+    ],
+    "narx_analysis": [
+        ("static_gain theta None", lambda: narx_analysis.static_gain(None, 1), TypeError, "theta"),
+        ("static_gain theta complex", lambda: narx_analysis.static_gain(np.array([0.5, 1j, 0.0]), 1), TypeError,
+         "theta must be real"),
+        ("static_gain theta NaN", lambda: narx_analysis.static_gain(np.array([0.5, np.nan, 0.0]), 1), ValueError,
+         "theta contains NaN"),
+        ("static_gain theta short", lambda: narx_analysis.static_gain(np.array([0.5, 1.0]), 1), ValueError, "theta"),
+        ("static_gain integrator", lambda: narx_analysis.static_gain(np.array([1.0, 0.5, 0.0]), 1), ValueError,
+         "theta has sum"),
+        ("static_gain na 0", lambda: narx_analysis.static_gain(np.array([0.5, 1.0, 0.0]), 0), ValueError, "na"),
+        ("k_step k_max 0", lambda: narx_analysis.k_step_rmse(THETA21, U, Y, 2, 1, 0), ValueError, "k_max"),
+        ("k_step k_max bool", lambda: narx_analysis.k_step_rmse(THETA21, U, Y, 2, 1, True), TypeError, "k_max"),
+        ("k_step k_max too long", lambda: narx_analysis.k_step_rmse(THETA21, U, Y, 2, 1, 119), ValueError, "k_max"),
+        ("k_step model str", lambda: narx_analysis.k_step_rmse("arx", U, Y, 2, 1, 5), TypeError, "model"),
+        ("k_step theta shape", lambda: narx_analysis.k_step_rmse(THETA21[:-1], U, Y, 2, 1, 5), ValueError,
+         "ARX theta"),
+        ("k_step net orders", lambda: narx_analysis.k_step_rmse(_narx_net(), U, Y, 3, 1, 5), ValueError, "model"),
+        ("k_step u NaN", lambda: narx_analysis.k_step_rmse(THETA21, np.r_[np.nan, U[1:]], Y, 2, 1, 5), ValueError,
+         "u contains NaN"),
+        ("k_step shapes", lambda: narx_analysis.k_step_rmse(THETA21, U, Y[:-1], 2, 1, 5), ValueError, "u"),
+        ("from_arx constant y", lambda: narx_analysis.from_arx(U, np.full(120, 2.0), 2, 1), ValueError, "u and y"),
+        ("from_arx hidden 0", lambda: narx_analysis.from_arx(U, Y, 2, 1, hidden=0), ValueError, "hidden"),
+        ("from_arx seed -1", lambda: narx_analysis.from_arx(U, Y, 2, 1, seed=-1), ValueError, "seed"),
+        ("from_arx theta shape", lambda: narx_analysis.from_arx(U, Y, 2, 1, theta=np.zeros(3)), ValueError,
+         "ARX theta"),
+        ("from_arx y None", lambda: narx_analysis.from_arx(U, None, 2, 1), TypeError, "y"),
+        ("fit_narx_from_arx record", lambda: narx_analysis.fit_narx_from_arx("train"), TypeError, "record"),
+        ("fit_narx_from_arx budget", lambda: narx_analysis.fit_narx_from_arx(TRAIN, epochs=2), TypeError,
+         "budget"),
+        ("fit_narx_from_arx horizon", lambda: narx_analysis.fit_narx_from_arx(TRAIN, horizon=5000), ValueError,
+         "horizon"),
+        ("static_output 2-D", lambda: TANKS.static_output(np.ones((2, 2))), ValueError, "u must be a 1-D"),
+        ("static_output NaN", lambda: TANKS.static_output(np.array([np.nan])), ValueError, "u contains NaN"),
+        ("static_output str", lambda: TANKS.static_output("3 V"), TypeError, "u"),
     ],
     "experiments.narx": [
         ("na bool", lambda: explore_orders(TRAIN, TEST, True, 2, 8), TypeError, "na"),

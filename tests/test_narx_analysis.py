@@ -112,7 +112,7 @@ def test_fit_narx_from_arx_is_from_arx_then_simulation_training():
     np.testing.assert_array_equal(fit.simulation, ref.simulation)
     for p, q in zip(fit.net.parameters(), ref.net.parameters()):
         torch.testing.assert_close(p, q, rtol=0, atol=0)
-    with pytest.raises(TypeError, match="unknown budget"):
+    with pytest.raises(TypeError, match="budget settings"):
         narx_analysis.fit_narx_from_arx(rec, epochs=3)
     with pytest.raises(TypeError, match="record"):
         narx_analysis.fit_narx_from_arx((rec.u, rec.y))

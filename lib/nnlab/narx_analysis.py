@@ -35,7 +35,7 @@ def static_gain(theta: np.ndarray, na: int) -> tuple[float, float]:
     a, b, c = theta[:na], theta[na:-1], float(theta[-1])
     denom = 1.0 - float(a.sum())
     if abs(denom) < 1e-12:
-        raise ValueError(f"sum(a) = {a.sum():g} is 1: this ARX integrates and has no static gain")
+        raise ValueError(f"theta has sum(a) = {a.sum():g} = 1: this ARX integrates and has no static gain")
     return float(b.sum()) / denom, c / denom
 
 
@@ -117,6 +117,6 @@ def fit_narx_from_arx(record, na: int = NA, nb: int = NB, hidden: int = 16, seed
     u, y = _record_signals("record", record)
     unknown = set(budget) - set(SIM_BUDGET)
     if unknown:
-        raise TypeError(f"unknown budget settings {sorted(unknown)}; expected some of {sorted(SIM_BUDGET)}")
+        raise TypeError(f"budget settings must be some of {sorted(SIM_BUDGET)}, got unknown {sorted(unknown)}")
     fit = from_arx(u, y, na, nb, hidden, seed, theta)
     return train_simulation(fit, u, y, seed=seed, **{**SIM_BUDGET, **budget})
