@@ -1,6 +1,7 @@
 """nnlab.experiments.lessons_ffn: notebook 03's experiments are registered with their claims; baselines; recipes."""
 import numpy as np
 import pytest
+import torch
 
 from nnlab.experiments import lessons_ffn as L
 from nnlab.experiments import robustness
@@ -47,3 +48,13 @@ def test_bootstrap_interval_is_ordered_and_seeded():
     lo, hi = L._bootstrap(a, b, seed=1)
     assert lo < hi and (lo, hi) == L._bootstrap(a, b, seed=1)
     assert L._bootstrap(a, a, seed=1) == (0.0, 0.0)
+
+
+def test_notes_recipe_run_is_the_notes_loop_and_leaves_the_initial_weights_alone():
+    init, model, losses = L.notes_recipe_run(seed=2, epochs=2)
+    assert len(losses) == 2 and losses[1] < losses[0]
+    assert not torch.equal(init.fc1.weight, model.fc1.weight)             # trained ...
+    _, _, again = L.notes_recipe_run(seed=2, epochs=2)
+    assert again == losses                                                 # ... reproducibly per seed
+    with pytest.raises(ValueError, match="epochs"):
+        L.notes_recipe_run(seed=0, epochs=0)

@@ -196,3 +196,56 @@ def overfitting(seed: int) -> Trial:
     metrics = {"train_ratio": h.train[-1] / h.train[best], "val_ratio": h.val[-1] / h.val[best],
                "best_epoch": float(best), "train": fit.train_rmse, "val": fit.val_rmse}
     return Trial(metrics, {"fit": fit})
+
+
+def notes_recipe_run(seed: int, epochs: int = 60) -> tuple[torch.nn.Module, torch.nn.Module, list[float]]:
+    """The notes' recipe verbatim: raw features, full-batch SGD lr 1e-4 on all 1,382 training houses.
+
+    Returns (initial model, trained model, losses per epoch before each step) of the lecture net drawn with ``seed``.
+    """
+    from ..data import load_houses
+    from ..ffn import FeedforwardNeuralNetModel
+
+    seed, epochs = integer("seed", seed, 0), integer("epochs", epochs, 1)
+    h = load_houses()
+    x = torch.tensor(h.x_train, dtype=torch.float32)             # (1382, 4) raw
+    y = torch.tensor(h.y_train, dtype=torch.float32)[:, None]    # (1382, 1) k$
+    with seeded(seed):
+        init = FeedforwardNeuralNetModel(4, [200, 300], 1)
+    model = FeedforwardNeuralNetModel(4, [200, 300], 1)
+    model.load_state_dict(init.state_dict())
+    optimizer, losses = torch.optim.SGD(model.parameters(), lr=1e-4), []
+    for _ in range(epochs):
+        optimizer.zero_grad()
+        loss = torch.mean((model(x) - y) ** 2)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return init, model, losses
+
+
+@experiment("03-notes-recipe", notebook="03", about="the notes' recipe on raw features: SGD lr 1e-4, 60 epochs",
+            claims=[Claim("the RMSE levels off just above the std of the prices", "rmse_over_std", ">", 1.0),
+                    Claim("... within 1%", "rmse_over_std", "<", 1.01),
+                    Claim("the predictions are (almost) one number: spread under 1% of the prices'",
+                          "spread_over_std", "<", 0.01),
+                    Claim("almost every first-layer sigmoid is saturated (σ' < 0.01)", "saturated", ">", 0.99),
+                    Claim("the output layer's inputs hardly vary across houses", "z_spread", "<", 0.01),
+                    Claim("the output weights learn too: mean |Δw| over half of |Δb|", "dw_over_db", ">", 0.5)])
+def notes_recipe(seed: int) -> Trial:
+    from ..data import load_houses
+
+    init, model, losses = notes_recipe_run(seed)
+    x = torch.tensor(load_houses().x_train, dtype=torch.float32)
+    price_std = float(np.std(load_houses().y_train))
+    with torch.no_grad():
+        pre = model.fc1(x)
+        z = model.sigmoid2(model.fc2(model.sigmoid1(pre)))
+        s = torch.sigmoid(pre)
+        dw = float((model.output.weight - init.output.weight).abs().mean())
+        db = float((model.output.bias - init.output.bias).abs().max())
+        metrics = {"rmse_over_std": float(np.sqrt(losses[-1])) / price_std,
+                   "spread_over_std": float(model(x).std()) / price_std,
+                   "saturated": float((s * (1 - s) < 0.01).float().mean()), "z_spread": float(z.std(0).max()),
+                   "dw_over_db": dw / db}
+    return Trial(metrics, {"init": init, "model": model, "losses": losses})
