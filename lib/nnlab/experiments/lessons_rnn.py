@@ -170,7 +170,9 @@ WASHOUTS = (N_INIT, 32)
                     Claim("a washout of 32 scores worse than a washout of 5", "washout_32", ">", "washout_5",
                           unit="V"),
                     Claim("washout 32: larger error on samples 5-31 of each test window (the ones it skipped)",
-                          "early_32", ">", "early_5", unit="V")])
+                          "early_32", ">", "early_5", unit="V"),
+                    Claim("washout 5: samples 5-31 after each read-in err more than the whole free run",
+                          "early_5", ">", "washout_5", unit="V")])
 def washout(seed: int) -> Trial:
     """Non-overlapping windows of 128 with the loss after washout 5 (the read-in) or after 32 samples."""
     _, test = records()
