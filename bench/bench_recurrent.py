@@ -2,7 +2,9 @@
 
 B = 32, L = 128, H = 64, one layer, float32, one thread. The two are timed interleaved (best of many
 repeats, thread CPU time) so load from other processes hits both alike. Rows: the hand-written BPTT
-(``bptt=True``, target <= 2) and, for reference, the plain autograd loop over time.
+(``bptt=True``, target <= 2) and, for reference, the plain autograd loop over time. One more row: the CPU seconds
+of one run of the sequence explorer at its default settings (notebooks 07 and 08; target <= 3 s, so the widget
+stays responsive).
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import time
 import torch
 import torch.nn as nn
 
+from nnlab.experiments.sequences import SequenceSettings, explore_sequence
 from nnlab.recurrent import LSTM
 
 B, L, H = 32, 128, 64
@@ -40,11 +43,19 @@ def ratios(input_size: int = H, repeats: int = 30) -> dict[str, float]:
     return {k: best[k] / best["ref"] for k in models}
 
 
+def explorer_seconds() -> float:
+    """CPU seconds (this thread) of one uncached explorer run at the default settings."""
+    start = time.thread_time()
+    explore_sequence(SequenceSettings(), cache=False)
+    return time.thread_time() - start
+
+
 def run() -> list[dict]:
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
         r = ratios()
+        explorer = explorer_seconds()
     finally:
         torch.set_num_threads(threads)
     tag = f"B={B}, L={L}, H=I={H}"
@@ -53,6 +64,8 @@ def run() -> list[dict]:
          "target": 2.0, "higher_is_better": False},
         {"name": f"LSTM autograd loop fwd+bwd / nn.LSTM ({tag})", "value": r["loop"], "unit": "x",
          "target": None, "higher_is_better": False},
+        {"name": "sequence explorer, one run at the default settings", "value": explorer, "unit": "s",
+         "target": 3.0, "higher_is_better": False},
     ]
 
 

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..memory import state_gradient
 from ..metrics import rmse
 from ..narx import fit_arx
 from ..narx import simulate as simulate_arx
@@ -26,11 +27,12 @@ from ..systems import Record, load_rig
 from .robustness import Claim, Trial, experiment
 from .sequences import SequenceSettings, explore_sequence, tank_records
 
-__all__ = ["N_INIT", "NA", "NB", "HIDDEN", "STATE", "RIG_BUDGET", "RIG_LR", "SIM_SAMPLES", "rig", "tanks", "baselines",
-           "free_run_rmse", "rig_models", "sim_windows", "explorer_defaults"]
+__all__ = ["N_INIT", "NA", "NB", "HIDDEN", "STATE", "GRAD_LAG", "RIG_BUDGET", "RIG_LR", "SIM_SAMPLES", "rig", "tanks",
+           "baselines", "free_run_rmse", "rig_models", "sim_windows", "explorer_defaults"]
 
 N_INIT, NA, NB = 5, 2, 5                 # measured outputs read in; ARX orders
 HIDDEN, STATE = 16, 4                    # recurrent units of the RNN and LSTM; states of the state-space model
+GRAD_LAG = 100                           # 07-rig: the lag at which the state gradients are compared
 # every recurrent model of 07-rig: 500 Adam steps on 64 windows of 128 samples (windows every 8 samples), the
 # learning rate decaying twentyfold from RIG_LR (the vanilla RNN, started near the identity, needs a smaller one)
 RIG_BUDGET = dict(length=128, stride=8, washout=N_INIT, batch_size=64, steps=500, decay=0.05)
@@ -81,7 +83,9 @@ def rig_models(seed: int) -> dict[str, SequenceModel]:
                     Claim("every recurrent model beats the constant predictor", "worst_recurrent", "<",
                           "constant", unit="V"),
                     Claim("at this budget the RNN and the LSTM do not beat ARX", "best_rnn_lstm", ">", "arx",
-                          unit="V")])
+                          unit="V"),
+                    Claim("100 steps back, the LSTM's cell-state gradient is larger than the RNN's state gradient",
+                          "lstm_grad_100", ">", "rnn_grad_100")])
 def rig_comparison(seed: int) -> Trial:
     train, test = rig()
     metrics, fits, models = baselines(train, test), {}, rig_models(seed)
@@ -90,6 +94,8 @@ def rig_comparison(seed: int) -> Trial:
         metrics[name] = free_run_rmse(model, test)
     metrics["worst_recurrent"] = max(metrics[k] for k in models)
     metrics["best_rnn_lstm"] = min(metrics["rnn"], metrics["lstm"])
+    for name in ("lstm", "rnn"):                                     # |d sum s(T) / d s(T - 100)| on the test record
+        metrics[f"{name}_grad_100"] = float(state_gradient(models[name], test.u, test.y, GRAD_LAG)[GRAD_LAG])
     return Trial(metrics, {"models": models, "fits": fits})
 
 
