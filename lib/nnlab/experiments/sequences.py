@@ -44,8 +44,9 @@ class SequenceSettings:
     washout: samples of each subsequence left out of the loss; lr, steps: Adam; n_init: measured outputs the
     network reads (0: it sees the input only); seed: weights and the shuffling of the windows.
     The defaults (an LSTM reading the first 4 measured outputs, 300 steps at a learning rate of 0.02 on windows
-    of 128 every 13 samples; 4, so that 08's washout of length // 8 = 4 at length 32 is allowed) score at most half the constant predictor's error on every seed (experiment
-    "08-explorer" in ``nnlab.experiments.lessons_sequences``) and train in about a second.
+    of 128 every 13 samples; 4, so that 08's washout of length // 8 = 4 at length 32 is allowed) score at most
+    half the constant predictor's error on every seed (experiment "08-explorer" in
+    ``nnlab.experiments.lessons_sequences``) and train in about a second.
     """
 
     kind: str = "lstm"
