@@ -1,13 +1,16 @@
 """nnlab: the small helper package shared by the course notebooks and tests, in three layers.
 
 **Maths and models** (no matplotlib, no ipywidgets, no text for learners), by topic:
-``data`` (the verified data files), ``regression`` (01), ``neuron`` (02), ``ffn`` (03), ``backprop`` and
-``autodiff`` (04), ``systems`` and ``narx`` (05), ``recurrent``, ``bptt`` and ``sequences`` (06-07),
-``playground`` (08's data sets); shared by all: ``checks`` (argument validators), ``metrics`` (``rmse``,
+``data`` (the verified data files), ``regression`` (01), ``neuron`` (02), ``ffn`` and ``optim`` (03),
+``backprop``, ``autodiff`` and ``value`` (04), ``systems``, ``narx`` and ``narx_analysis`` (05), ``recurrent``,
+``bptt``, ``smoothing`` and ``sequences`` (06-07), ``statespace`` and ``memory`` (07), ``playground`` (08's data
+sets); shared by all: ``checks`` (argument validators), ``metrics`` (``rmse``,
 ``n_params``), ``training`` (the generic loop ``train``, the divergence rule ``diverged``, ``seeded``,
 ``progress``) and ``report`` (the output convention: ``approx``, ``close``, ``claim``).
 
-**Experiments** (``nnlab.experiments.<topic>``): settings in, a result out with its ``status()`` line.
+**Experiments** (``nnlab.experiments.<topic>``): settings in, a result out with its ``status()`` line; the
+lessons over seeds (``experiments.lessons_<topic>``: named experiments ``run(seed) -> metrics`` and their claims,
+run by ``make robustness``; machinery in ``experiments.robustness``).
 **Views** (``nnlab.views.<topic>``): figures, diagrams and the widgets that wire controls to an experiment;
 ``views.widgets`` holds the panel and sliders every widget uses. Only notebooks, tests and views import
 views. ``exercises`` holds each notebook's self-checking exercises.

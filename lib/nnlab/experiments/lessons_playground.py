@@ -18,7 +18,7 @@ from ..regression import add_bias, least_squares
 from .playground import Config, Playground
 from .robustness import Claim, Trial, experiment
 
-__all__ = ["train_averaged", "sum_w2", "uncertain_band", "CORNERS", "circle", "xor", "l2", "houses"]
+__all__ = ["train_averaged", "sum_w2", "uncertain_band", "CORNERS", "circle", "xor", "l2", "houses", "explorer_length"]
 
 CORNERS = torch.tensor([[0.5, 0.5], [-0.5, -0.5], [0.5, -0.5], [-0.5, 0.5]])  # XOR: labels 1, 1, 0, 0
 XOR_LRS = (0.03, 0.3, 3.0)
@@ -140,3 +140,13 @@ def houses(seed: int) -> Trial:
     return Trial(metrics={"constant": constant, "linear": linear, "net": math.sqrt(averaged["test"]),
                           "net_train": math.sqrt(averaged["train"])},
                  details={"playground": pg, "theta": theta})
+
+
+@experiment("08-length", notebook="08", about="the sequence explorer at subsequence lengths 32 and 128 (washout L/8)",
+            claims=[Claim("length 128 simulates the test record better than length 32", "rmse_128", "<", "rmse_32",
+                          unit="V")])
+def explorer_length(seed: int) -> Trial:
+    from .sequences import SequenceSettings, explore_sequence
+    runs = {length: explore_sequence(SequenceSettings(length=length, washout=length // 8, seed=seed))
+            for length in (32, 128)}
+    return Trial(metrics={f"rmse_{length}": run.rmse for length, run in runs.items()}, details={"runs": runs})
