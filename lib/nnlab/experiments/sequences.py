@@ -40,7 +40,7 @@ class SequenceSettings:
     """One experiment of the explorer. Every setting is checked against ``BOUNDS`` when the settings are made
     (TypeError or ValueError naming it), and so are the two rules n_init <= washout < length.
 
-    kind: "rnn" or "lstm"; hidden: H; length: L; overlap: subsequences start every ``stride`` samples;
+    kind: "rnn", "lstm" or "gru"; hidden: H; length: L; overlap: subsequences start every ``stride`` samples;
     washout: samples of each subsequence left out of the loss; lr, steps: Adam; n_init: measured outputs the
     network reads (0: it sees the input only); seed: weights and the shuffling of the windows.
     The defaults (an LSTM reading the first 4 measured outputs, 300 steps at a learning rate of 0.02 on windows
@@ -188,6 +188,6 @@ def _run(s: SequenceSettings, train: Record, test: Record) -> SequenceResult:
     model = make_model(s.kind, s.hidden, n_init=s.n_init, seed=s.seed)
     fit = fit_sequence(model, train.u, train.y, length=s.length, stride=s.stride, washout=s.washout,
                        steps=s.steps, lr=s.lr, seed=s.seed)
-    y_sim = simulate(model, test.u, test.y[:s.n_init] if s.n_init else None)   # free run from a zero state
+    y_sim = simulate(model, test.u, test.y[:s.n_init] if s.n_init else None)  # free run, state from n_init outputs
     score = rmse(test.y, y_sim, test.n_skip) if np.isfinite(y_sim).all() else math.inf
     return SequenceResult(s, fit, y_sim, score, n_params(model))
