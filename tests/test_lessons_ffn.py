@@ -6,7 +6,7 @@ import torch
 from nnlab.experiments import lessons_ffn as L
 from nnlab.experiments import robustness
 
-NAMES = ["03-net-vs-linear", "03-one-change", "03-overfitting", "03-small-vs-large", "03-step-size"]
+NAMES = ["03-init", "03-net-vs-linear", "03-one-change", "03-overfitting", "03-small-vs-large", "03-step-size"]
 
 
 def test_notebook_03_experiments_are_registered():
@@ -58,3 +58,16 @@ def test_notes_recipe_run_is_the_notes_loop_and_leaves_the_initial_weights_alone
     assert again == losses                                                 # ... reproducibly per seed
     with pytest.raises(ValueError, match="epochs"):
         L.notes_recipe_run(seed=0, epochs=0)
+
+
+def test_init_net_redraws_the_weights_of_the_seed_and_refuses_unknown_names():
+    default, xavier = L.init_net("default", 3), L.init_net("xavier", 3)
+    assert torch.equal(default[0].weight, L.init_net("default", 3)[0].weight)      # reproducible per seed
+    assert not torch.equal(default[0].weight, L.init_net("default", 4)[0].weight)
+    assert all(float(layer.bias.abs().max()) == 0.0 for layer in xavier[::2])
+    bound = 4.0 * np.sqrt(6.0 / (200 + 300))                                        # xavier_uniform_, gain 4
+    assert float(xavier[2].weight.abs().max()) <= bound
+    with pytest.raises(ValueError, match="name"):
+        L.init_net("glorot", 0)
+    with pytest.raises(ValueError, match="seed"):
+        L.init_net("default", -1)

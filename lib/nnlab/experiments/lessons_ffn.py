@@ -1,5 +1,6 @@
 """Notebook 03's trained comparisons as named experiments (see ``robustness``): step sizes, one change at a time,
-the network against linear regression, the small net against the lecture net, and over-fitting.
+the network against linear regression, the small net against the lecture net, over-fitting, and the
+initial weight scale (no training).
 
 Every run trains on the 1,106 standardised training houses of ``nnlab.ffn.house_tensors()`` (validation: 276,
 test: 346) from weights drawn with ``seed``; the mini-batch order comes from ``seed`` too. RMSEs are in k$.
@@ -15,7 +16,7 @@ import numpy as np
 import torch
 
 from ..checks import choice, integer
-from ..ffn import HouseTensors, fit_network, house_tensors, mlp, output_hessian
+from ..ffn import HouseTensors, fit_network, house_tensors, mlp, output_hessian, pre_activations
 from ..metrics import rmse
 from ..regression import add_bias, least_squares
 from ..training import History, seeded, train
@@ -249,3 +250,44 @@ def notes_recipe(seed: int) -> Trial:
                    "saturated": float((s * (1 - s) < 0.01).float().mean()), "z_spread": float(z.std(0).max()),
                    "dw_over_db": dw / db}
     return Trial(metrics, {"init": init, "model": model, "losses": losses})
+
+
+INITS = {"default": None, "xavier": lambda w: torch.nn.init.xavier_uniform_(w, gain=4.0),
+         "normal": torch.nn.init.normal_}    # nn.Linear's ±1/√fan_in; 4 × Glorot (sigmoid); N(0, 1)
+
+
+def init_net(name: str, seed: int, activation: str = "sigmoid") -> torch.nn.Sequential:
+    """The lecture net drawn with ``seed``; for "xavier" / "normal" every weight redrawn that way, biases 0."""
+    init = INITS[choice("name", name, INITS)]
+    with seeded(integer("seed", seed, 0)):
+        net = mlp(LECTURE, activation)
+        if init is not None:
+            with torch.no_grad():
+                for layer in net[::2]:
+                    init(layer.weight), layer.bias.zero_()
+    return net
+
+
+@experiment("03-init", notebook="03", about="lecture net at initialisation (no training): weight scale, curvature",
+            claims=[Claim("sigmoid, default init: λ_max over 100x the next eigenvalue", "ratio_sigmoid", ">", 100.0),
+                    Claim("tanh, default init: no such direction, λ_max under 3x the next", "ratio_tanh", "<", 3.0),
+                    Claim("Xavier-style: over 5x the default's spread across houses", "spread_xavier", ">",
+                          "spread_default", factor=5.0),
+                    Claim("... with under 5% of unit-house pairs saturated", "sat_xavier", "<", 0.05),
+                    Claim("... and λ_2 over 20x the default's", "lam2_xavier", ">", "lam2_default", factor=20.0),
+                    Claim("N(0, 1) weights saturate over half of them", "sat_normal", ">", 0.5)])
+def init_scales(seed: int) -> Trial:
+    x = data().x_train
+    pre, lam = {}, {}
+    for name in INITS:
+        net = init_net(name, seed)
+        pre[name] = pre_activations(net, x)[1]                                  # (1106, 300): layer-2 sums
+        lam[name] = torch.linalg.eigvalsh(output_hessian(net, x)[0])          # (301,) ascending
+    lam_tanh = torch.linalg.eigvalsh(output_hessian(init_net("default", seed, "tanh"), x)[0])
+    metrics = {"ratio_sigmoid": float(lam["default"][-1] / lam["default"][-2]),
+               "ratio_tanh": float(lam_tanh[-1] / lam_tanh[-2])}
+    for name, a in pre.items():
+        s = torch.sigmoid(a)
+        metrics.update({f"spread_{name}": float(a.std(0).mean()), f"sat_{name}": float((s * (1 - s) < 0.01).float()
+                        .mean()), f"lam2_{name}": float(lam[name][-2])})
+    return Trial(metrics, {"pre": pre, "eigenvalues": lam, "eigenvalues_tanh": lam_tanh})
