@@ -97,6 +97,17 @@ def test_the_tool_runs_seeds_prints_the_table_writes_results_and_fails_on_a_fail
     assert "FAILS on seed 4" in capsys.readouterr().out
 
 
+def test_a_table_from_results_older_than_the_code_is_refused(tmp_path):
+    results = tmp_path / "r.json"
+    assert tool().main(["--jobs", "1", "--only", "zz-toy", "--seeds", "0", "--results", str(results)]) == 0
+    data = json.loads(results.read_text())
+    assert data["fingerprints"]["zz-toy"] == robustness.get("zz-toy").fingerprint()
+    data["fingerprints"]["zz-toy"] = "0" * 16                   # as if the lessons module changed since
+    results.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="another version of .*rerun `make robustness ONLY=zz-toy`"):
+        robustness.seed_table("zz-toy", path=results)
+
+
 @pytest.mark.parametrize("argv, match", [
     (["--seeds", "a b"], "whole numbers"), (["--seeds", "-1"], "at least one seed >= 0"),
     (["--jobs", "0"], "at least 1"), (["--only", "nope"], "unknown experiment"),
@@ -129,6 +140,7 @@ def test_the_committed_results_cover_every_experiment_on_seeds_0_to_4_and_every_
         runs = data["experiments"].get(name)
         assert runs is not None, f"{name}: not in {robustness.RESULTS.name}; run `make robustness`"
         assert sorted(map(int, runs)) == [0, 1, 2, 3, 4], f"{name}: seeds {sorted(runs)}"
+        assert robustness.stale(data, name) is None, robustness.stale(data, name)
         for row in robustness.summarise(exp, {int(s): r["metrics"] for s, r in runs.items()}):
             assert row["holds"], f"{name}: {row['statement']} fails on seed {row['worst_seed']}"
 

@@ -99,9 +99,12 @@ def main(argv: list[str] | None = None) -> int:
             data = robustness.load_results(path)
         except ValueError:
             pass
+    fingerprints = data.setdefault("fingerprints", {})
     for name in names:
         data["experiments"][name] = {str(s): runs[name][s] for s in seeds}
+        fingerprints[name] = experiments[name].fingerprint()
     data["experiments"] = {n: data["experiments"][n] for n in sorted(data["experiments"]) if n in experiments}
+    data["fingerprints"] = {n: fingerprints[n] for n in data["experiments"] if n in fingerprints}
     data["machine"] = {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
                        "cpus": os.cpu_count(), "python": platform.python_version(),
                        "torch": __import__("torch").__version__}

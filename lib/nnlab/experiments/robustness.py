@@ -15,11 +15,14 @@ modules, one per topic; ``registry()`` imports them all.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib
+import inspect
 import json
 import math
 import pkgutil
 import statistics
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +32,7 @@ from ..checks import integer, string
 from ..report import approx, claim
 
 __all__ = ["Claim", "Trial", "Experiment", "experiment", "registry", "get", "check", "RESULTS", "load_results",
-           "seed_table", "summarise"]
+           "seed_table", "summarise", "stale"]
 
 RESULTS = Path(__file__).resolve().parents[3] / "notebooks" / "results" / "robustness.json"
 OPS: dict[str, Callable[[float, float], bool]] = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
@@ -105,6 +108,12 @@ class Experiment:
     about: str
     run: Callable[[int], Trial]
     claims: tuple[Claim, ...]
+
+    def fingerprint(self) -> str:
+        """SHA-256 (first 16 hex digits) of the source of the lessons module that defines it: the results file
+        records it, so a table printed from results older than the code is refused."""
+        source = inspect.getsource(sys.modules[self.run.__module__])
+        return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
 
     def trial(self, seed: int = 0) -> Trial:
         """Run for one seed (the metrics as floats)."""
@@ -220,10 +229,25 @@ def _per_seed(data: Mapping[str, Any], name: str) -> dict[int, dict[str, float]]
     return {int(seed): run["metrics"] for seed, run in runs.items()}
 
 
+def stale(data: Mapping[str, Any], name: str) -> str | None:
+    """Why the results of ``name`` in ``data`` are older than its code (None when they are current)."""
+    exp = get(name)
+    recorded = data.get("fingerprints", {}).get(name)
+    if recorded == exp.fingerprint():
+        return None
+    module = exp.run.__module__
+    same = ",".join(n for n, e in _sorted().items() if e.run.__module__ == module)
+    return (f"the results of {name!r} were made by another version of {module} (fingerprint {recorded} vs "
+            f"{exp.fingerprint()}): rerun `make robustness ONLY={same}`")
+
+
 def seed_table(name: str, metrics: list[str] | None = None, path: str | Path | None = None) -> str:
     """The seed table of one experiment from the results file: one row per seed, median and worst claim margins."""
     exp, data = get(name), load_results(path)
     per_seed = _per_seed(data, name)
+    why = stale(data, name)
+    if why:
+        raise ValueError(f"{path or RESULTS}: {why}")
     keys = metrics if metrics is not None else sorted({k for m in per_seed.values() for k in m})
     width = max(12, *(len(k) + 2 for k in keys))
     lines = [f"{name}: {exp.about} (from make robustness, {len(per_seed)} seeds)",
