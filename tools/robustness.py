@@ -82,13 +82,15 @@ def main(argv: list[str] | None = None) -> int:
         secs = sum(runs[name][s]["seconds"] for s in seeds)
         print(f"## {name} (notebook {exp.notebook}): {exp.about}  [{secs:.0f} s of work]")
         head = "".join(f"{'seed ' + str(s):>9s}" for s in seeds)
-        print(f"   {'claim':58s}{head}{'median':>9s}{'worst':>9s}{'margin':>9s}")
+        print(f"   {'claim [metric, bound]; then its value per seed':40s}{head}{'median':>9s}{'worst':>9s}"
+              f"{'margin':>9s}")
         for row in robustness.summarise(exp, per_seed):
             mark = "✓" if row["holds"] else "✗"
             failures += not row["holds"]
             values = "".join(f"{_fmt(row['values'][s]):>9s}" for s in seeds)
-            text = f"{row['statement']} [{row['left']} {row['bound']}]"
-            print(f" {mark} {text[:58]:58s}{values}{_fmt(row['median']):>9s}{_fmt(row['worst']):>9s}"
+            unit = f" {row['unit']}" if row["unit"] else ""
+            print(f" {mark} {row['statement']} [{row['left']} {row['bound']}{unit}]")
+            print(f"   {'':40s}{values}{_fmt(row['median']):>9s}{_fmt(row['worst']):>9s}"
                   f"{_fmt(row['worst_margin']):>9s}" + ("" if row["holds"] else f"  FAILS on seed {row['worst_seed']}"))
         print()
 
