@@ -1,10 +1,10 @@
 """The scalar reverse-mode engine of 04_backpropagation.ipynb, section 6: micrograd's ``Value``, with tanh and exp.
 
-Derived in 04_backpropagation.ipynb (the notebook writes ``Value`` with ``+`` and ``×`` and checks itself against
-this one). Every operation returns a new ``Value`` that keeps its parents and the local derivatives
-d(result)/d(parent); ``backward()`` sorts the graph topologically and walks it in reverse, **adding** each
-parent's share (a value used twice receives two contributions). ``nnlab.autodiff.Tensor`` is the same idea for
-arrays.
+Derived in 04_backpropagation.ipynb (the notebook writes ``Value`` with ``+`` and ``×``, adds ``tanh``
+and ``exp``, and checks itself against this one). Every operation returns a new ``Value`` that keeps its
+parents and the local derivatives d(result)/d(parent); ``backward()`` sorts the graph topologically and walks
+it in reverse, **adding** each parent's share (a value used twice receives two contributions).
+``nnlab.autodiff.Tensor`` is the same idea for arrays.
 """
 from __future__ import annotations
 

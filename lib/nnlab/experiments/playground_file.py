@@ -1,7 +1,7 @@
 """The playground's file format (``FORMAT``): reading and checking a saved experiment, field by field.
 
-Used by ``nnlab.experiments.playground`` (``Playground.to_json`` / ``from_json`` / ``save`` / ``load``), whose
-docstring shows the document. Every error names the field (e.g. ``state.pos``): TypeError for a field of the
+Used by ``nnlab.experiments.playground_save`` (``Playground.to_json`` / ``from_json`` / ``save`` / ``load``),
+whose docstring shows the document. Every error names the field (e.g. ``state.pos``): TypeError for a field of the
 wrong kind, ValueError for a wrong value.
 """
 from __future__ import annotations
