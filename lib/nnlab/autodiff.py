@@ -11,8 +11,8 @@ tensor refers to itself, and a graph nobody holds any more is freed at once.)
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import torch
 
 ArrayLike = np.ndarray | float | int | list
+N = TypeVar("N")
 
 
 def _leaf_data(name: str, data: ArrayLike) -> np.ndarray:
@@ -69,6 +70,21 @@ def _sigmoid_slope_fast(s: np.ndarray) -> np.ndarray:
     out = 1.0 - s
     out *= s
     return out
+
+
+def graph_order(root: N, parents: Callable[[N], Iterable[N]]) -> list[N]:
+    """Every node root depends on (and root), each after all of its parents: an iterative depth-first search, so
+    any depth works. Shared by ``Tensor`` here and the scalar ``nnlab.value.Value``."""
+    order, seen, stack = [], set(), [(root, False)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+        elif id(node) not in seen:
+            seen.add(id(node))
+            stack.append((node, True))
+            stack.extend((p, False) for p in parents(node) if id(p) not in seen)
+    return order
 
 
 class Tensor:
@@ -259,16 +275,7 @@ class Tensor:
     # --- reverse mode --------------------------------------------------------------------------------
     def topological_order(self) -> list[Tensor]:
         """Every tensor this one depends on, each listed after all of its parents (iterative depth-first search)."""
-        order, seen, stack = [], set(), [(self, False)]
-        while stack:
-            node, parents_done = stack.pop()
-            if parents_done:
-                order.append(node)
-            elif id(node) not in seen:
-                seen.add(id(node))
-                stack.append((node, True))
-                stack.extend((p, False) for p in node._parents if id(p) not in seen)
-        return order
+        return graph_order(self, lambda node: node._parents)
 
     def backward(self, grad: np.ndarray | None = None, retain_grads: bool = False) -> None:
         """Fill ``.grad`` of the leaves this tensor depends on (accumulating across calls, like torch).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from .autodiff import graph_order
 from .checks import number
 
 __all__ = ["Value"]
@@ -79,16 +80,7 @@ class Value:
 
     def topological_order(self) -> list[Value]:
         """Every value self depends on (and self), each after all of its parents; iterative, any depth."""
-        order, seen, stack = [], set(), [(self, False)]
-        while stack:
-            v, parents_done = stack.pop()
-            if parents_done:
-                order.append(v)
-            elif id(v) not in seen:
-                seen.add(id(v))
-                stack.append((v, True))
-                stack.extend((p, False) for p in v.parents if id(p) not in seen)
-        return order
+        return graph_order(self, lambda v: v.parents)
 
     def backward(self) -> None:
         """Set self.grad = 1 and add d(self)/d(v) into v.grad for every value v that self depends on."""
